@@ -1,0 +1,78 @@
+/**
+ * Stand-in for `prisma migrate dev --create-only` / `prisma migrate deploy` that needs no
+ * downloaded engine binary (see src/db/migrate.ts).
+ *
+ *   node --import tsx scripts/prisma-offline.ts create <name>   write a migration for schema changes
+ *   node --import tsx scripts/prisma-offline.ts check           exit 1 if migrations != schema.prisma
+ *   node --import tsx scripts/prisma-offline.ts deploy          apply pending migrations ($DATABASE_URL)
+ *   node --import tsx scripts/prisma-offline.ts drift           exit 1 if $DATABASE_URL != schema.prisma
+ */
+import path from 'node:path';
+import {
+  createMigration,
+  deployMigrations,
+  diffDatabaseAgainstSchema,
+  diffMigrationsAgainstSchema,
+} from '../src/db/migrate.ts';
+
+const usage = 'Usage: prisma-offline.ts create <name> | check | deploy | drift';
+
+function requireDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (url === undefined || url === '') throw new Error('DATABASE_URL is not set');
+  return url;
+}
+
+function reportDiff(sql: string | null, what: string): number {
+  if (sql === null) {
+    console.log(`${what} match prisma/schema.prisma`);
+    return 0;
+  }
+  console.log(`${what} differ from prisma/schema.prisma; SQL to reconcile:\n`);
+  console.log(sql);
+  return 1;
+}
+
+async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case 'create': {
+      const [name] = rest;
+      if (name === undefined || rest.length !== 1) break;
+      const created = await createMigration(name);
+      if (created === null) {
+        console.log('No schema changes');
+      } else {
+        console.log(`Created ${path.relative(process.cwd(), created.file)}`);
+      }
+      return 0;
+    }
+    case 'check':
+      if (rest.length !== 0) break;
+      return reportDiff(await diffMigrationsAgainstSchema(), 'Migrations');
+    case 'deploy': {
+      if (rest.length !== 0) break;
+      const applied = await deployMigrations(requireDatabaseUrl());
+      if (applied.length === 0) console.log('No pending migrations');
+      for (const name of applied) console.log(`Applied ${name}`);
+      return 0;
+    }
+    case 'drift':
+      if (rest.length !== 0) break;
+      return reportDiff(await diffDatabaseAgainstSchema(requireDatabaseUrl()), 'Database tables');
+    default:
+      break;
+  }
+  console.error(usage);
+  return 2;
+}
+
+// process.exit rather than waiting for the event loop: the engine and PGlite can leave timers
+// and handles behind that would otherwise delay the exit by seconds.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the application reads, validated once. Development needs no
+ * variables at all; production refuses to start without the secrets it must not guess.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+    DATA_DIR: z.string().default('.data'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SEED_DEMO_DATA: bool.optional(),
+    TRUST_PROXY: z.string().default(''),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    BADGEAPP_BADGE_CACHE_MAX_AGE: z.coerce.number().int().min(0).default(864000),
+    BADGEAPP_BADGE_CACHE_STALE_AGE: z.coerce.number().int().min(0).default(8640000),
+    BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  sessionSecret: string;
+  seedDemoData: boolean;
+  trustProxy: string;
+  logLevel: Env['LOG_LEVEL'];
+  badgeCache: { maxAge: number; staleAge: number };
+  bcryptCost: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const isProduction = env.NODE_ENV === 'production';
+  return Object.freeze({
+    env: env.NODE_ENV,
+    isProduction,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.resolve(env.DATA_DIR),
+    // A fixed development secret keeps sessions across restarts; production must set its own.
+    sessionSecret: env.SESSION_SECRET ?? 'development-only-session-secret-change-me!',
+    seedDemoData: env.SEED_DEMO_DATA ?? env.NODE_ENV === 'development',
+    trustProxy: env.TRUST_PROXY,
+    logLevel: env.LOG_LEVEL,
+    badgeCache: {
+      maxAge: env.BADGEAPP_BADGE_CACHE_MAX_AGE,
+      // A CDN should keep serving a stale badge for at least twice the normal lifetime.
+      staleAge: Math.max(env.BADGEAPP_BADGE_CACHE_STALE_AGE, 2 * env.BADGEAPP_BADGE_CACHE_MAX_AGE),
+    },
+    bcryptCost: env.BCRYPT_COST ?? (env.NODE_ENV === 'test' ? 4 : 12),
+  });
+}

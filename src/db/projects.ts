@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { Prisma, PrismaClient } from './generated/client.ts';
+import type { NewProject, Project, ProjectChanges, ProjectWithOwner, StoredAnswers } from './types.ts';
+
+type Client = Pick<PrismaClient, 'project'>;
+
+// The JSON column is written only by this module, but it is still parsed on the way out so a
+// hand-edited row cannot smuggle a malformed status into scoring or the API.
+const storedAnswersSchema = z.record(
+  z.string(),
+  z.object({
+    status: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
+    justification: z.string().nullable(),
+  }),
+);
+
+function toProject<T extends { answers: Prisma.JsonValue }>(row: T): Omit<T, 'answers'> & { answers: StoredAnswers } {
+  const parsed = storedAnswersSchema.safeParse(row.answers);
+  return { ...row, answers: parsed.success ? parsed.data : {} };
+}
+
+const withOwner = {
+  user: { select: { id: true, name: true, nickname: true } },
+  additionalRights: { select: { userId: true }, orderBy: { userId: 'asc' } },
+} as const;
+
+type RowWithOwner = Prisma.ProjectGetPayload<{ include: typeof withOwner }>;
+
+function toProjectWithOwner(row: RowWithOwner): ProjectWithOwner {
+  const { user, additionalRights, ...rest } = row;
+  return { ...toProject(rest), owner: user, additionalRightUserIds: additionalRights.map((r) => r.userId) };
+}
+
+function toData(changes: ProjectChanges): Prisma.ProjectUncheckedUpdateInput {
+  const { answers, ...rest } = changes;
+  return answers === undefined ? rest : { ...rest, answers: answers as Prisma.InputJsonObject };
+}
+
+export class StaleProjectError extends Error {
+  constructor() {
+    super('The project was changed by someone else since the form was loaded.');
+    this.name = 'StaleProjectError';
+  }
+}
+
+export interface ProjectsRepo {
+  findById(id: number): Promise<ProjectWithOwner | null>;
+  findIdByRepoUrl(repoUrl: string): Promise<number | null>;
+  create(input: NewProject): Promise<Project>;
+  /** Optimistic locking: fails with StaleProjectError unless lock_version still matches. */
+  update(id: number, lockVersion: number, changes: ProjectChanges, now: Date): Promise<Project>;
+  count(): Promise<number>;
+}
+
+export function createProjectsRepo(db: Client): ProjectsRepo {
+  return {
+    async findById(id) {
+      const row = await db.project.findUnique({ where: { id }, include: withOwner });
+      return row ? toProjectWithOwner(row) : null;
+    },
+    async findIdByRepoUrl(repoUrl) {
+      const row = await db.project.findUnique({ where: { repoUrl }, select: { id: true } });
+      return row?.id ?? null;
+    },
+    async create(input) {
+      const { userId, ...changes } = input;
+      const row = await db.project.create({
+        data: { ...(toData(changes) as Prisma.ProjectUncheckedCreateInput), userId },
+      });
+      return toProject(row);
+    },
+    async update(id, lockVersion, changes, now) {
+      const result = await db.project.updateMany({
+        where: { id, lockVersion },
+        data: { ...(toData(changes) as Prisma.ProjectUncheckedUpdateManyInput), lockVersion: { increment: 1 }, updatedAt: now },
+      });
+      if (result.count !== 1) throw new StaleProjectError();
+      const row = await db.project.findUniqueOrThrow({ where: { id } });
+      return toProject(row);
+    },
+    count: () => db.project.count(),
+  };
+}

@@ -1,0 +1,85 @@
+import { displayId, type CriteriaSet } from '../criteria/index.ts';
+import type { Project, ProjectWithOwner } from '../db/types.ts';
+import { STATUS, STATUS_LABELS } from '../services/scoring/index.ts';
+
+/**
+ * The project JSON wire shape (GET /projects/:id.json and each element of /projects.json).
+ * Existing clients (Scorecard, dashboards) depend on these key names, so they are listed
+ * explicitly here rather than derived from whatever the database happens to contain.
+ */
+const LEADING_COLUMNS = [
+  'id', 'userId', 'name', 'description', 'homepageUrl', 'repoUrl', 'license', 'implementationLanguages',
+  'cpe', 'generalComments', 'entryLocale', 'lockVersion', 'createdAt', 'updatedAt',
+] as const satisfies readonly (keyof Project)[];
+
+const TRAILING_COLUMNS = [
+  'badgePercentage0', 'badgePercentage1', 'badgePercentage2',
+  'badgePercentageBaseline1', 'badgePercentageBaseline2', 'badgePercentageBaseline3',
+  'tieredPercentage', 'baselineTieredPercentage',
+  'achievedPassingAt', 'achievedSilverAt', 'achievedGoldAt',
+  'achievedBaseline1At', 'achievedBaseline2At', 'achievedBaseline3At',
+  'firstAchievedPassingAt', 'firstAchievedSilverAt', 'firstAchievedGoldAt',
+  'firstAchievedBaseline1At', 'firstAchievedBaseline2At', 'firstAchievedBaseline3At',
+  'lostPassingAt', 'lostSilverAt', 'lostGoldAt', 'lostBaseline1At', 'lostBaseline2At', 'lostBaseline3At',
+  'passingSaved', 'silverSaved', 'goldSaved', 'baseline1Saved', 'baseline2Saved', 'baseline3Saved',
+  'repoUrlUpdatedAt', 'lastReminderAt', 'disabledReminders',
+  'unreportedBadgeLoss', 'unreportedBaselineBadgeLoss', 'unreportedBadgeWarning', 'unreportedBaselineBadgeWarning',
+  'badgeWarningEffectiveDate', 'lastLossSentAt', 'lastWarningSentAt',
+] as const satisfies readonly (keyof Project)[];
+
+/** badgePercentageBaseline1 -> badge_percentage_baseline_1 */
+export function snakeCase(name: string): string {
+  return name.replace(/([A-Z])/g, '_$1').replace(/(\d+)/g, '_$1').toLowerCase();
+}
+
+function wireValue(column: keyof Project, value: unknown): unknown {
+  if (value instanceof Date) {
+    return column === 'badgeWarningEffectiveDate' ? value.toISOString().slice(0, 10) : value.toISOString();
+  }
+  return value;
+}
+
+// Data licences as published on the project pages, by the time of the last change.
+const CDLA_SINCE = Date.parse('2024-08-23T12:00:00Z');
+const CC_BY_PLUS_SINCE = Date.parse('2017-02-20T12:00:00Z');
+
+export function projectDataLicense(updatedAt: Date): string {
+  const t = updatedAt.getTime();
+  if (t >= CDLA_SINCE) return 'CDLA-Permissive-2.0';
+  return t >= CC_BY_PLUS_SINCE ? 'CC-BY-3.0+' : 'CC-BY-3.0';
+}
+
+export function badgeLevelName(set: CriteriaSet, tieredPercentage: number): string {
+  const names = ['in_progress', ...set.series('metal').map((l) => l.key)];
+  return names[Math.min(Math.floor(tieredPercentage / 100), names.length - 1)] ?? 'in_progress';
+}
+
+export function presentProject(set: CriteriaSet, project: ProjectWithOwner): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  for (const column of LEADING_COLUMNS) json[snakeCase(column)] = wireValue(column, project[column]);
+  // Legacy string columns kept by upstream for old clients; never set by anything.
+  json.homepage_url_status = '?';
+  json.report_url_status = '?';
+  for (const id of set.ids) {
+    const key = displayId(set.definitions(id)[0]!);
+    const answer = project.answers[id];
+    json[`${key}_status`] = STATUS_LABELS[answer?.status ?? STATUS.unknown];
+    if (answer?.justification) json[`${key}_justification`] = answer.justification;
+  }
+  for (const column of TRAILING_COLUMNS) json[snakeCase(column)] = wireValue(column, project[column]);
+  json.badge_level = badgeLevelName(set, project.tieredPercentage);
+  json.additional_rights = project.additionalRightUserIds;
+  json.project_entry_attribution = `Please credit ${project.owner.name} and the OpenSSF Best Practices badge contributors.`;
+  json.project_entry_license = projectDataLicense(project.updatedAt);
+  return json;
+}
+
+export function presentBadge(set: CriteriaSet, project: Project): Record<string, unknown> {
+  return {
+    id: project.id,
+    name: project.name,
+    updated_at: project.updatedAt.toISOString(),
+    badge_level: badgeLevelName(set, project.tieredPercentage),
+    tiered_percentage: project.tieredPercentage,
+  };
+}
