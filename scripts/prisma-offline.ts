@@ -2,10 +2,11 @@
  * Stand-in for `prisma migrate dev --create-only` / `prisma migrate deploy` that needs no
  * downloaded engine binary (see src/db/migrate.ts).
  *
- *   node --import tsx scripts/prisma-offline.ts create <name>   write a migration for schema changes
- *   node --import tsx scripts/prisma-offline.ts check           exit 1 if migrations != schema.prisma
- *   node --import tsx scripts/prisma-offline.ts deploy          apply pending migrations ($DATABASE_URL)
- *   node --import tsx scripts/prisma-offline.ts drift           exit 1 if $DATABASE_URL != schema.prisma
+ * Usage: node --import tsx scripts/prisma-offline.ts <command>
+ *   create <name>  write prisma/migrations/<timestamp>_<name>/migration.sql for schema changes
+ *   check          print the SQL and exit 1 unless the migrations produce schema.prisma exactly
+ *   deploy         apply pending migrations to $DATABASE_URL (like `prisma migrate deploy`)
+ *   drift          print the SQL and exit 1 unless the tables at $DATABASE_URL match schema.prisma
  */
 import path from 'node:path';
 import {
@@ -17,9 +18,12 @@ import {
 
 const usage = 'Usage: prisma-offline.ts create <name> | check | deploy | drift';
 
+/** A mistake in how the script was called: worth a one-line message, not a stack trace. */
+class UsageError extends Error {}
+
 function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (url === undefined || url === '') throw new Error('DATABASE_URL is not set');
+  if (url === undefined || url === '') throw new UsageError('DATABASE_URL is not set');
   return url;
 }
 
@@ -72,7 +76,7 @@ async function main(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error);
+    console.error(error instanceof UsageError ? error.message : error);
     process.exit(1);
   },
 );

@@ -46,13 +46,23 @@ export interface Config {
   dataDir: string;
   sessionSecret: string;
   seedDemoData: boolean;
-  trustProxy: string;
+  /** Express "trust proxy": false, true, a hop count, or addresses/subnets/names. */
+  trustProxy: boolean | number | string;
   logLevel: Env['LOG_LEVEL'];
   badgeCache: { maxAge: number; staleAge: number };
   bcryptCost: number;
 }
 
 export class ConfigError extends Error {}
+
+// Express reads a string as a list of addresses, so "1" or "true" must become a number/boolean.
+function parseTrustProxy(value: string): boolean | number | string {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(source);
@@ -73,7 +83,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     // A fixed development secret keeps sessions across restarts; production must set its own.
     sessionSecret: env.SESSION_SECRET ?? 'development-only-session-secret-change-me!',
     seedDemoData: env.SEED_DEMO_DATA ?? env.NODE_ENV === 'development',
-    trustProxy: env.TRUST_PROXY,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
     badgeCache: {
       maxAge: env.BADGEAPP_BADGE_CACHE_MAX_AGE,

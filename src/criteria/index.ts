@@ -63,7 +63,7 @@ function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): Cri
   let criterionId: string | undefined;
   for (const key of issue.path) {
     if (node === null || typeof node !== 'object') break;
-    node = (node as Record<PropertyKey, unknown>)[key as PropertyKey];
+    node = (node as Record<PropertyKey, unknown>)[key];
     if (node && typeof node === 'object' && 'id' in node && typeof node.id === 'string') {
       criterionId = node.id;
     }

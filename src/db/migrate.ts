@@ -6,7 +6,10 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import {
   bindMigrationAwareSqlAdapterFactory,
+  ColumnTypeEnum,
   type SqlMigrationAwareDriverAdapterFactory,
+  type SqlQueryable,
+  type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
 import type {
   MigrationDirectory,
@@ -87,7 +90,20 @@ async function instantiateSchemaEngine(): Promise<SchemaEngineGlue> {
   );
   const bytes = await readFile(gluePath.replace(/\.js$/, '.wasm'));
   const glue = await import('@prisma/schema-engine-wasm/schema_engine_bg');
-  const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WasmNamespace };
+  const host = globalThis as unknown as {
+    WebAssembly: WasmNamespace;
+    PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void };
+  };
+  // A Rust panic reports its message here before trapping; without a registry the message is
+  // replaced by "Cannot read properties of undefined (reading 'set_message')". The panic happens
+  // inside a promise callback, so it surfaces as an uncaught error, not as a rejection of the
+  // engine call. @prisma/client installs a registry with the same contract; keep that one.
+  host.PRISMA_WASM_PANIC_REGISTRY ??= {
+    set_message(message: string): void {
+      throw new Error(`Prisma schema engine panicked: ${message}`);
+    },
+  };
+  const wasm = host.WebAssembly;
   const instance = new wasm.Instance(new wasm.Module(bytes), {
     './schema_engine_bg.js': withUnrefTimers(glue),
   });
@@ -97,9 +113,9 @@ async function instantiateSchemaEngine(): Promise<SchemaEngineGlue> {
 }
 
 /**
- * The engine arms a 10 s timer for each run and never clears it, which would keep a CLI
- * alive and a test worker busy after the work is done. Unref'd timers still fire in a running
- * server but no longer hold the process open.
+ * The engine arms 10 s timers that it never clears, so every CLI run or test worker would stay
+ * alive 10 s after the work is done. Unref'd timers still fire in a running server but no
+ * longer hold the process open.
  */
 function withUnrefTimers(glue: SchemaEngineGlue): Record<string, unknown> {
   const imports: Record<string, unknown> = { ...glue };
@@ -124,10 +140,13 @@ function isUnrefable(value: unknown): value is { unref(): unknown } {
   );
 }
 
+/** The engine calls this module uses; SchemaEngine instances only come from SchemaEngine.new. */
+type Engine = Pick<SchemaEngine, 'applyMigrations' | 'diff'>;
+
 async function withEngine<T>(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   log: EngineLog,
-  run: (engine: SchemaEngine) => Promise<T>,
+  run: (engine: Engine) => Promise<T>,
 ): Promise<T> {
   const glue = await loadSchemaEngine();
   const engine = await glue.SchemaEngine.new(
@@ -150,27 +169,37 @@ const pgCharOid = 18;
 const pgTextOid = 25;
 
 /**
- * adapter-pg rejects PostgreSQL's internal one-byte `"char"` type (oid 18), which the engine's
- * introspection queries select from pg_catalog, with "Column type 'char' could not be
- * deserialized". Labelling those columns as text lets introspection (drift checks) work; pg
- * already returns their values as strings.
+ * The engine's introspection selects PostgreSQL's one-byte `"char"` columns from pg_catalog
+ * (constraint and foreign-key action codes) and reads them as characters. adapter-pg has no
+ * mapping for that type and fails with "Column type 'char' could not be deserialized", while a
+ * plain text label makes the engine panic (seen on PostgreSQL 18, whose NOT NULL constraints
+ * appear in pg_constraint). So the pg client labels them as text to get past adapter-pg and
+ * remembers them by their rows array, which adapter-pg passes through untouched; the adapter
+ * wrapper below then reports them as characters, which is what pglite-prisma-adapter does.
  */
-class CharAsTextClient extends pg.Client {}
+const charColumnsByRows = new WeakMap<object, number[]>();
 
-Object.defineProperty(CharAsTextClient.prototype, 'query', {
-  value: function queryWithCharAsText(this: pg.Client, ...args: unknown[]): unknown {
+class CharAwareClient extends pg.Client {}
+
+// Taken from the descriptor so that the override below can call it on any client.
+const clientQuery: unknown = Object.getOwnPropertyDescriptor(pg.Client.prototype, 'query')?.value;
+if (typeof clientQuery !== 'function') throw new Error('pg.Client.prototype.query not found');
+
+Object.defineProperty(CharAwareClient.prototype, 'query', {
+  value: function queryNotingCharColumns(this: pg.Client, ...args: unknown[]): unknown {
     // pg-pool passes a callback; adapter-pg's transactions await the returned promise.
     const callback = args.at(-1);
     if (typeof callback === 'function') {
       args[args.length - 1] = (error: unknown, result: unknown): unknown => {
-        if (!error) relabelCharColumns(result);
-        return Reflect.apply(callback, undefined, [error, result]);
+        if (!error) noteCharColumns(result);
+        const callbackResult: unknown = Reflect.apply(callback, undefined, [error, result]);
+        return callbackResult;
       };
     }
-    const returned: unknown = Reflect.apply(pg.Client.prototype.query, this, args);
+    const returned: unknown = Reflect.apply(clientQuery, this, args);
     if (returned instanceof Promise) {
       return returned.then((result: unknown) => {
-        relabelCharColumns(result);
+        noteCharColumns(result);
         return result;
       });
     }
@@ -178,14 +207,53 @@ Object.defineProperty(CharAsTextClient.prototype, 'query', {
   },
 });
 
-function relabelCharColumns(result: unknown): void {
+function noteCharColumns(result: unknown): void {
   // Multi-statement queries resolve to an array of results.
-  for (const single of Array.isArray(result) ? result : [result]) {
-    if (typeof single !== 'object' || single === null || !('fields' in single)) continue;
-    if (!Array.isArray(single.fields)) continue;
-    for (const field of single.fields as pg.FieldDef[]) {
-      if (field.dataTypeID === pgCharOid) field.dataTypeID = pgTextOid;
-    }
+  const results: unknown[] = Array.isArray(result) ? result : [result];
+  for (const single of results) {
+    if (typeof single !== 'object' || single === null) continue;
+    if (!('fields' in single && 'rows' in single)) continue;
+    const { fields, rows } = single;
+    if (!Array.isArray(fields) || !Array.isArray(rows)) continue;
+    const charColumns: number[] = [];
+    (fields as pg.FieldDef[]).forEach((field, index) => {
+      if (field.dataTypeID !== pgCharOid) return;
+      field.dataTypeID = pgTextOid;
+      charColumns.push(index);
+    });
+    if (charColumns.length > 0) charColumnsByRows.set(rows, charColumns);
+  }
+}
+
+function restoreCharColumns(resultSet: SqlResultSet): SqlResultSet {
+  for (const index of charColumnsByRows.get(resultSet.rows) ?? []) {
+    resultSet.columnTypes[index] = ColumnTypeEnum.Character;
+  }
+  return resultSet;
+}
+
+function withCharColumns<T extends SqlQueryable>(queryable: T): T {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => restoreCharColumns(await queryRaw(query));
+  return queryable;
+}
+
+class CharAwarePrismaPg extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg['connect']> {
+    const adapter = withCharColumns(await super.connect());
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) =>
+      withCharColumns(await startTransaction(isolationLevel));
+    return adapter;
+  }
+
+  /**
+   * adapter-pg would create the shadow database from the main database's URL, whose database
+   * name overrides the shadow's, so the "shadow" would be the main database. Shadow work runs
+   * on PGlite instead; fail loudly if the engine ever asks for one here.
+   */
+  override connectToShadowDb(): ReturnType<PrismaPg['connectToShadowDb']> {
+    return Promise.reject(new Error('No shadow database on PostgreSQL URLs; diffs use PGlite'));
   }
 }
 
@@ -197,11 +265,11 @@ async function withPostgres<T>(
   databaseUrl: string,
   run: (adapterFactory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>,
 ): Promise<T> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, Client: CharAsTextClient });
+  const pool = new pg.Pool({ connectionString: databaseUrl, Client: CharAwareClient });
   // An idle client losing its connection must not crash the process with an unhandled 'error'.
   pool.on('error', () => undefined);
   try {
-    return await run(new PrismaPg(pool));
+    return await run(new CharAwarePrismaPg(pool));
   } finally {
     await pool.end();
   }
@@ -254,11 +322,17 @@ export async function readMigrationsList(
       const file = path.join(baseDir, name, 'migration.sql');
       try {
         const sql = await readFile(file, 'utf8');
-        return { path: name, migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: sql } } };
+        return {
+          path: name,
+          migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: sql } },
+        };
       } catch (error) {
         // The engine reports unreadable migrations itself, with Prisma's usual wording.
         const message = error instanceof Error ? error.message : String(error);
-        return { path: name, migrationFile: { path: 'migration.sql', content: { tag: 'error', value: message } } };
+        return {
+          path: name,
+          migrationFile: { path: 'migration.sql', content: { tag: 'error', value: message } },
+        };
       }
     }),
   );
@@ -290,7 +364,9 @@ export interface DiffOptions {
  * Replays every migration into an empty shadow database and returns the SQL that would bring it
  * to schema.prisma, or null when the migrations already produce exactly that schema.
  */
-export async function diffMigrationsAgainstSchema(options: DiffOptions = {}): Promise<string | null> {
+export async function diffMigrationsAgainstSchema(
+  options: DiffOptions = {},
+): Promise<string | null> {
   const schemaPath = options.schemaPath ?? defaultSchemaPath;
   const [migrationsList, files] = await Promise.all([
     readMigrationsList(options.migrationsDir),
@@ -322,7 +398,7 @@ export async function diffDatabaseAgainstSchema(
 }
 
 async function diffDatasourceAgainstSchema(
-  engine: SchemaEngine,
+  engine: Engine,
   files: SchemaContainer[],
   schemaPath: string,
 ): Promise<string | null> {
@@ -368,7 +444,7 @@ export async function createMigration(
   return { name: dirName, file, sql };
 }
 
-/** Prisma's own naming: lower-case words joined by underscores. */
+/** Named like Prisma's own migrations: lower-case words joined by underscores. */
 function migrationSlug(name: string): string {
   const slug = name
     .toLowerCase()

@@ -33,7 +33,7 @@ function toProjectWithOwner(row: RowWithOwner): ProjectWithOwner {
 
 function toData(changes: ProjectChanges): Prisma.ProjectUncheckedUpdateInput {
   const { answers, ...rest } = changes;
-  return answers === undefined ? rest : { ...rest, answers: answers as Prisma.InputJsonObject };
+  return answers === undefined ? rest : { ...rest, answers: answers as unknown as Prisma.InputJsonObject };
 }
 
 export class StaleProjectError extends Error {
@@ -50,6 +50,16 @@ export interface ProjectsRepo {
   /** Optimistic locking: fails with StaleProjectError unless lock_version still matches. */
   update(id: number, lockVersion: number, changes: ProjectChanges, now: Date): Promise<Project>;
   count(): Promise<number>;
+  recentlyUpdated(limit: number): Promise<ProjectSummary[]>;
+}
+
+export interface ProjectSummary {
+  id: number;
+  name: string | null;
+  homepageUrl: string | null;
+  repoUrl: string | null;
+  tieredPercentage: number;
+  updatedAt: Date;
 }
 
 export function createProjectsRepo(db: Client): ProjectsRepo {
@@ -79,5 +89,11 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
       return toProject(row);
     },
     count: () => db.project.count(),
+    recentlyUpdated: (limit) =>
+      db.project.findMany({
+        orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+        take: limit,
+        select: { id: true, name: true, homepageUrl: true, repoUrl: true, tieredPercentage: true, updatedAt: true },
+      }),
   };
 }

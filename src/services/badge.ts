@@ -102,7 +102,7 @@ function specFor(value: BadgeValue): BadgeSpec {
     return { label: BASELINE_LABEL, message: level, accessible: level, color: BASELINE_COLORS[level], baseline: true };
   }
   const m = /^baseline-pct-(0|[1-9][0-9]?)$/.exec(value);
-  if (!m) throw new RangeError(`invalid badge value: ${String(value)}`);
+  if (!m) throw new RangeError(`invalid badge value: ${value}`);
   return {
     label: BASELINE_LABEL,
     message: `🚧 ${m[1]}%`,

@@ -125,8 +125,13 @@ function parseAnswers(ctx: ServiceContext, input: FormInput, current: StoredAnsw
       answer.justification = text;
     }
     touched = true;
-    if (answer.status === STATUS.unknown && answer.justification === null) delete next[id];
-    else next[id] = answer;
+    next[id] = answer;
+  }
+  // An unanswered criterion is simply absent, keeping the stored JSON small.
+  for (const [id, answer] of Object.entries(next)) {
+    if (answer.status === STATUS.unknown && answer.justification === null) {
+      Reflect.deleteProperty(next, id);
+    }
   }
   return touched ? next : null;
 }

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import express, { type RequestHandler } from 'express';
+import { configurePassport } from './http/auth.ts';
+import { privateNoStore } from './http/cache.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { securityHeaders } from './http/security.ts';
+import { sessionMiddleware } from './http/session.ts';
+import { localeMiddleware, sessionLocals } from './http/view-locals.ts';
+import type { AppContext } from './routes/context.ts';
+import { htmlRoutes, publicRoutes } from './routes/index.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+/** "/projects/1/" -> 301 "/projects/1"; leading slashes are collapsed so "//host/" cannot become an open redirect. */
+const stripTrailingSlash: RequestHandler = (req, res, next) => {
+  if (req.path.length > 1 && req.path.endsWith('/')) {
+    const query = req.originalUrl.slice(req.originalUrl.indexOf('?') >= 0 ? req.originalUrl.indexOf('?') : req.originalUrl.length);
+    const target = `/${req.path.replace(/^\/+/, '').replace(/\/+$/, '')}`;
+    res.redirect(301, target + query);
+    return;
+  }
+  next();
+};
+
+/** Builds the Express application (no listening: see server.ts). */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('views', path.join(root, 'views'));
+  app.set('view engine', 'pug');
+  app.set('view cache', ctx.config.isProduction);
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.locals.basedir = path.join(root, 'views');
+
+  app.use(securityHeaders(ctx.config));
+  app.use(stripTrailingSlash);
+  app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
+  app.use(privateNoStore);
+  app.use(localeMiddleware(ctx.i18n));
+
+  app.get('/healthz', async (_req, res) => {
+    await ctx.db.pool.query('SELECT 1');
+    res.json({ status: 'ok' });
+  });
+
+  for (const router of publicRoutes(ctx)) app.use(router);
+
+  const auth = configurePassport(ctx);
+  // 2000 fields: the largest edit form (passing) posts about 150.
+  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }));
+  app.use(express.json({ limit: '256kb' }));
+  app.use(sessionMiddleware(ctx.config, ctx.db.pool));
+  app.use(auth.initialize());
+  app.use(auth.session());
+  app.use(csrfProtection);
+  app.use(sessionLocals(ctx.config));
+  for (const router of htmlRoutes(ctx, auth)) app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.logger));
+  return app;
+}

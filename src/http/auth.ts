@@ -1,0 +1,59 @@
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { authenticate } from '../services/accounts.ts';
+import type { ServiceContext } from '../services/context.ts';
+
+export function configurePassport(ctx: ServiceContext): passport.PassportStatic {
+  const instance = new passport.Passport();
+  instance.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
+      authenticate(ctx, email, password).then(
+        (user) => {
+          done(null, user ?? false);
+        },
+        done,
+      );
+    }),
+  );
+  instance.serializeUser((user, done) => {
+    done(null, user.id);
+  });
+  instance.deserializeUser((id: unknown, done) => {
+    if (typeof id !== 'number') {
+      done(null, false);
+      return;
+    }
+    // A deleted or blocked account loses its sessions at once.
+    ctx.db.users.findById(id).then(
+      (user) => {
+        done(null, user && !user.blocked ? user : false);
+      },
+      done,
+    );
+  });
+  return instance as passport.PassportStatic;
+}
+
+/** Only same-site relative paths are accepted as a place to return to (no open redirect). */
+export function safeReturnTo(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return undefined;
+  if (/^\/(login|signup|logout|users)(\/|$|\?)/.test(value)) return undefined;
+  return value;
+}
+
+/** Anonymous users are sent to the login page and brought back afterwards. */
+export const requireLogin: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  if (req.user) {
+    next();
+    return;
+  }
+  if (req.method === 'GET') {
+    req.session.returnTo = safeReturnTo(req.originalUrl);
+    req.session.flash = [...(req.session.flash ?? []), { type: 'info', key: 'flash.login_required' }];
+    res.redirect(303, '/login');
+    return;
+  }
+  res.status(401);
+  next(Object.assign(new Error('Login required'), { status: 401, type: 'login_required' }));
+};

@@ -1,0 +1,72 @@
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logger.ts';
+
+/** An error whose status and message are safe to show to the client. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (what = 'The requested page'): HttpError => new HttpError(404, 'not_found', `${what} was not found.`);
+export const forbidden = (message = 'You are not allowed to do that.'): HttpError => new HttpError(403, 'forbidden', message);
+
+/** Format comes from the URL suffix (as upstream), or from a JSON request body. */
+export function wantsJson(req: Request): boolean {
+  return req.path.endsWith('.json') || req.is('application/json') === 'application/json';
+}
+
+function classify(err: unknown): HttpError | null {
+  if (err instanceof HttpError) return err;
+  if (typeof err !== 'object' || err === null) return null;
+  const e = err as { code?: unknown; status?: unknown; type?: unknown; message?: unknown };
+  if (e.code === 'EBADCSRFTOKEN') {
+    return new HttpError(403, 'csrf', 'The form has expired or did not come from this site. Reload the page and try again.');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    // body-parser errors (entity.too.large, entity.parse.failed, parameters.too.many).
+    const type = typeof e.type === 'string' ? e.type : 'bad_request';
+    return new HttpError(e.status, type.replace(/\./g, '_'), typeof e.message === 'string' ? e.message : 'Bad request');
+  }
+  return null;
+}
+
+export function sendError(req: Request, res: Response, error: HttpError): void {
+  if (res.headersSent) return;
+  res.status(error.status);
+  res.set('Cache-Control', 'private, no-store');
+  if (wantsJson(req)) {
+    res.json({ error: error.message, details: error.details ?? null });
+    return;
+  }
+  // The 404 page is tiny and standalone: it must not echo the URL back.
+  res.render(error.status === 404 ? 'errors/not-found' : 'errors/error', { error });
+}
+
+export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {
+  next(notFound());
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const known = classify(err);
+    if (known) {
+      sendError(req, res, known);
+      return;
+    }
+    logger.error('unhandled error', { path: req.path, method: req.method, error: err instanceof Error ? err.stack : String(err) });
+    sendError(req, res, new HttpError(500, 'internal', 'Something went wrong on our side. Please try again later.'));
+  };
+}

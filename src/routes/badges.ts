@@ -1,0 +1,64 @@
+import { Router, type Request, type Response } from 'express';
+import { cdnCacheable } from '../http/cache.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { parseId } from '../http/params.ts';
+import { badgeLevelName, presentBadge, presentProject } from '../presenters/project-json.ts';
+import { isBadgeStyle, parseBadgeValue, renderBadgeSvg, type BadgeStyle } from '../services/badge.ts';
+import type { AppContext } from './context.ts';
+
+/**
+ * Machine-facing, CDN-cached routes. They are mounted before the session middleware, so they
+ * never read or set a cookie and their output cannot depend on who is asking.
+ */
+export function badgeRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const styleOf = (req: Request): BadgeStyle => {
+    const style = req.query.style;
+    if (style === undefined) return 'flat';
+    if (isBadgeStyle(style)) return style;
+    throw new HttpError(400, 'bad_style', 'Unknown badge style.', { style: 'flat, flat-square, for-the-badge or plastic' });
+  };
+
+  const sendSvg = (res: Response, svg: string) => {
+    res.type('image/svg+xml').set('Content-Disposition', 'inline').send(svg);
+  };
+
+  async function loadProject(req: Request) {
+    const id = parseId(req.params.id as string);
+    const project = await ctx.db.projects.findById(id);
+    if (!project) throw notFound('The project');
+    return project;
+  }
+
+  router.get(['/projects/:id/badge', '/projects/:id/badge.svg'], async (req, res) => {
+    const style = styleOf(req);
+    const project = await loadProject(req);
+    const level = badgeLevelName(ctx.criteria, project.tieredPercentage);
+    const value = parseBadgeValue(project.tieredPercentage < 100 ? String(project.tieredPercentage) : level);
+    if (value === null) throw new Error(`No badge image for level ${level}`);
+    cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
+    sendSvg(res, renderBadgeSvg(value, { style }));
+  });
+
+  router.get('/projects/:id/badge.json', async (req, res) => {
+    const project = await loadProject(req);
+    cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
+    res.json(presentBadge(ctx.criteria, project));
+  });
+
+  router.get('/projects/:id.json', async (req, res) => {
+    const project = await loadProject(req);
+    cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
+    res.json(presentProject(ctx.criteria, project));
+  });
+
+  router.get('/badge_static/:value', (req, res) => {
+    const value = parseBadgeValue(req.params.value);
+    if (value === null) throw notFound('The badge');
+    cdnCacheable(res, ctx.config, [`/badge_percent/${req.params.value}`]);
+    sendSvg(res, renderBadgeSvg(value, { style: styleOf(req) }));
+  });
+
+  return router;
+}

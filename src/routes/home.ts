@@ -1,0 +1,13 @@
+import { Router } from 'express';
+import type { AppContext } from './context.ts';
+
+export function homeRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    const projects = await ctx.db.projects.recentlyUpdated(20);
+    res.render('home', { projects });
+  });
+
+  return router;
+}

@@ -1,0 +1,110 @@
+import { Router, type Request, type Response } from 'express';
+import type { Level } from '../criteria/index.ts';
+import type { ProjectWithOwner } from '../db/types.ts';
+import { requireLogin } from '../http/auth.ts';
+import { forbidden, notFound } from '../http/errors.ts';
+import { legacyLevel, parseId } from '../http/params.ts';
+import { addFlash } from '../http/view-locals.ts';
+import { can, canCreateProject } from '../policies/projects.ts';
+import { projectPageView } from '../presenters/project-view.ts';
+import { createProject, updateProject, type FormInput } from '../services/projects.ts';
+import { isLoss } from '../services/scoring/index.ts';
+import type { FieldErrors } from '../services/validation.ts';
+import type { AppContext } from './context.ts';
+
+function formBody(req: Request): FormInput {
+  return req.body && typeof req.body === 'object' ? (req.body as FormInput) : {};
+}
+
+export function projectRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const firstLevel = ctx.criteria.levels[0]!;
+
+  async function loadProject(req: Request): Promise<ProjectWithOwner> {
+    const project = await ctx.db.projects.findById(parseId(req.params.id as string));
+    if (!project) throw notFound('The project');
+    return project;
+  }
+
+  function levelParam(req: Request): Level {
+    const level = ctx.criteria.level(req.params.level as string);
+    if (!level) throw notFound('The level');
+    return level;
+  }
+
+  function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors, existingProjectId?: number) {
+    res.status(status).render('projects/edit', {
+      ...projectPageView(ctx.criteria, project, level, input),
+      input,
+      errors,
+      existingProjectId,
+      lockVersion: typeof input.lock_version === 'string' && status !== 409 ? input.lock_version : String(project.lockVersion),
+    });
+  }
+
+  router.get('/projects/new', requireLogin, (req, res) => {
+    res.render('projects/new', { input: {}, errors: {} });
+  });
+
+  router.post('/projects', requireLogin, async (req, res) => {
+    if (!canCreateProject(req.user)) throw forbidden();
+    const input = formBody(req);
+    const outcome = await createProject(ctx, req.user!, input);
+    if (!outcome.ok) {
+      res.status(outcome.status).render('projects/new', { input, errors: outcome.errors, existingProjectId: outcome.existingProjectId });
+      return;
+    }
+    addFlash(req, 'success', 'flash.project_created');
+    res.redirect(303, `/projects/${outcome.project.id}/${firstLevel.key}/edit`);
+  });
+
+  router.get('/projects/:id', (req, res) => {
+    const id = parseId(req.params.id);
+    res.redirect(302, `/projects/${id}/${firstLevel.key}`);
+  });
+
+  router.get('/projects/:id/:level', async (req, res) => {
+    const legacy = legacyLevel(ctx.criteria, req.params.level);
+    if (legacy) {
+      res.redirect(301, `/projects/${parseId(req.params.id)}/${legacy.key}`);
+      return;
+    }
+    const level = levelParam(req);
+    const project = await loadProject(req);
+    res.render('projects/show', { ...projectPageView(ctx.criteria, project, level), canEdit: can(req.user, 'edit', project) });
+  });
+
+  router.get('/projects/:id/:level/edit', requireLogin, async (req, res) => {
+    const level = levelParam(req);
+    const project = await loadProject(req);
+    if (!can(req.user, 'edit', project)) throw forbidden('Only the owner, collaborators and admins may edit this project.');
+    renderEdit(res, project, level, 200, {}, {});
+  });
+
+  const update = async (req: Request, res: Response) => {
+    const level = levelParam(req);
+    const project = await loadProject(req);
+    if (!can(req.user, 'edit', project)) throw forbidden('Only the owner, collaborators and admins may edit this project.');
+    const input = formBody(req);
+    const outcome = await updateProject(ctx, project, level, input);
+    if (!outcome.ok) {
+      // A stale form is re-rendered against the fresh row so the user sees the other change.
+      const current = outcome.status === 409 ? ((await ctx.db.projects.findById(project.id)) ?? project) : project;
+      renderEdit(res, current, level, outcome.status, input, outcome.errors, outcome.existingProjectId);
+      return;
+    }
+    if (outcome.badgeLevel !== outcome.previousBadgeLevel) {
+      const lost = isLoss(ctx.criteria, 'metal', outcome.previousBadgeLevel, outcome.badgeLevel);
+      addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', { level: outcome.badgeLevel });
+    } else {
+      addFlash(req, 'success', 'flash.project_saved');
+    }
+    const after = input.after === 'continue' ? `/projects/${project.id}/${level.key}/edit` : `/projects/${project.id}/${level.key}`;
+    res.redirect(303, after);
+  };
+  router.post('/projects/:id/:level/edit', requireLogin, update);
+  router.put('/projects/:id/:level/edit', requireLogin, update);
+  router.patch('/projects/:id/:level/edit', requireLogin, update);
+
+  return router;
+}

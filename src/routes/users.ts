@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import { addFlash } from '../http/view-locals.ts';
+import { signUp } from '../services/accounts.ts';
+import type { AppContext } from './context.ts';
+
+export function userRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/signup', (req, res) => {
+    if (req.user) {
+      res.redirect(303, '/');
+      return;
+    }
+    res.render('users/new', { input: {}, errors: {} });
+  });
+
+  router.post('/users', async (req, res, next) => {
+    const outcome = await signUp(ctx, req.body, res.locals.locale as string);
+    if (!outcome.ok) {
+      const { name, email } = (req.body ?? {}) as Record<string, unknown>;
+      res.status(422).render('users/new', {
+        input: { name: typeof name === 'string' ? name : '', email: typeof email === 'string' ? email : '' },
+        errors: outcome.errors,
+      });
+      return;
+    }
+    req.login(outcome.user, (err) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      addFlash(req, 'success', 'flash.signed_up', { name: outcome.user.name });
+      res.redirect(303, '/projects/new');
+    });
+  });
+
+  return router;
+}

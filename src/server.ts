@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { CriteriaLoadError, loadCriteria } from './criteria/index.ts';
+import { connectDatabase } from './db/client.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts';
+import { deployMigrations } from './db/migrate.ts';
+import { createI18n } from './i18n.ts';
+import { createLogger } from './logger.ts';
+import { assertScoreColumns } from './services/project-scores.ts';
+import { seedDemoData } from './services/seed.ts';
+
+/** Start-up: configuration, criteria, database (embedded unless DATABASE_URL), migrations, seed, listen. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const criteria = loadCriteria();
+  assertScoreColumns(criteria);
+
+  let embedded: EmbeddedPostgresHandle | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg') });
+    databaseUrl = embedded.url;
+    logger.info('embedded PostgreSQL started', { dataDir: embedded.dataDir, port: embedded.port });
+  }
+  const applied = await deployMigrations(databaseUrl);
+  if (applied.length > 0) logger.info('migrations applied', { applied });
+
+  const db = connectDatabase(databaseUrl);
+  const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria) };
+  if (config.seedDemoData) {
+    const seeded = await seedDemoData(ctx);
+    if (seeded.created) {
+      // Printed once, on the console only: the passwords are not stored anywhere in clear.
+      process.stdout.write('\nDemo accounts created (shown only this once):\n');
+      for (const c of seeded.credentials) process.stdout.write(`  ${c.role.padEnd(10)} ${c.email}  password: ${c.password}\n`);
+      process.stdout.write('\n');
+    }
+  }
+
+  const server = createApp(ctx).listen(config.port, config.host, () => {
+    logger.info('listening', { url: config.publicUrl, host: config.host, port: config.port });
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    server.close(() => {
+      void db
+        .close()
+        .then(() => embedded?.stop())
+        .finally(() => process.exit(0));
+    });
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', () => {
+    shutdown('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    shutdown('SIGTERM');
+  });
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof CriteriaLoadError) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    process.stderr.write(`Start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

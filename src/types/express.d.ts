@@ -1,0 +1,18 @@
+import type { User as DbUser } from '../db/types.ts';
+
+declare global {
+  namespace Express {
+    // passport puts the deserialised account on req.user.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends DbUser {}
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    flash?: { type: 'success' | 'info' | 'warning' | 'danger'; key: string; values?: Record<string, string | number> }[];
+    returnTo?: string;
+  }
+}
+
+export {};
