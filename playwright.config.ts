@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+/**
+ * End-to-end tests drive Debian's chromium (Playwright cannot download its own browsers here)
+ * against the real server with a fresh embedded PostgreSQL cluster per run.
+ */
+const port = 3100;
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Playwright loads this file in the runner and again in every worker. Only the runner creates
+// the data directory; workers inherit its path through the environment.
+const dataDirVariable = 'BADGEAPP_E2E_DATA_DIR';
+let dataDir = process.env[dataDirVariable];
+if (dataDir === undefined) {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'badgeapp-e2e-'));
+  // As root, embedded PostgreSQL runs as the `postgres` user, which must reach DATA_DIR/pg.
+  fs.chmodSync(dataDir, 0o755);
+  process.env[dataDirVariable] = dataDir;
+  const created = dataDir;
+  // The web server has been stopped by the time the runner exits.
+  process.on('exit', () => {
+    if (process.env.BADGEAPP_E2E_KEEP_DATA === undefined) fs.rmSync(created, { recursive: true, force: true });
+  });
+}
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  outputDir: 'test-results/e2e',
+  fullyParallel: false,
+  forbidOnly: process.env.CI !== undefined,
+  retries: 0,
+  reporter: 'list',
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // The runner's environment is passed on; a DATABASE_URL there must not redirect the tests
+    // away from their own fresh embedded cluster, nor PUBLIC_URL change the links they follow.
+    command: 'unset DATABASE_URL PUBLIC_URL; exec node --import tsx src/server.ts',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    // SIGTERM lets the server stop its embedded PostgreSQL cleanly.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SEED_DEMO_DATA: 'false',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+    },
+  },
+});
