@@ -3,7 +3,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { CriteriaLoadError, loadCriteria } from './criteria/index.ts';
 import { connectDatabase } from './db/client.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded.ts';
+import type { EmbeddedPostgresHandle } from './db/embedded.ts';
 import { deployMigrations } from './db/migrate.ts';
 import { createI18n } from './i18n.ts';
 import { createLogger } from './logger.ts';
@@ -20,6 +20,8 @@ async function main(): Promise<void> {
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
+    // Imported only when needed: the package installs its own signal handlers on import.
+    const { startEmbeddedPostgres } = await import('./db/embedded.ts');
     embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg') });
     databaseUrl = embedded.url;
     logger.info('embedded PostgreSQL started', { dataDir: embedded.dataDir, port: embedded.port });

@@ -1,4 +1,5 @@
-import { access, chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { exists } from './files.ts';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,14 +158,6 @@ export async function startEmbeddedPostgres(
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** mkdtemp makes a 0700 root-owned directory, which the postgres user could not enter. */
 async function makeTempRoot(): Promise<string> {

@@ -1,4 +1,5 @@
-import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { exists } from './files.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -298,14 +299,6 @@ async function withShadowDatabase<T>(
 // ---------------------------------------------------------------------------------------------
 // Files
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Reads prisma/migrations the way the Prisma CLI hands it to the engine. */
 export async function readMigrationsList(

@@ -81,6 +81,26 @@ test('a maintainer earns the passing badge', async ({ page }) => {
     for (const criterion of passing.criteria.filter((c) => !c.prerequisite)) {
       await answer(page, criterion);
     }
+    // TEMP-SCREENSHOT
+    await page.evaluate(() => { window.scrollTo(0, 0); });
+    await page.screenshot({ path: '/tmp/e2e-edit.png' });
+    const shots: [string, string][] = [
+      ['info-end', '.project-info .save-buttons'],
+      ['section1', 'section.panel h2 >> nth=0'],
+      ['section2', 'section.panel h2 >> nth=1'],
+      ['last-buttons', 'section.panel .save-buttons >> nth=-1'],
+      ['notice', 'p.notice'],
+    ];
+    for (const [name, selector] of shots) {
+      await page.locator(selector).evaluate((el) => { (el as unknown as { scrollIntoView(o: unknown): void }).scrollIntoView({ block: 'center' }); });
+      await page.screenshot({ path: `/tmp/e2e-crops/${name}.png` });
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => { window.scrollTo(0, 0); });
+    await page.screenshot({ path: '/tmp/e2e-crops/mobile-top.png' });
+    await page.locator('fieldset[id="floss_license_osi"]').evaluate((el) => { (el as unknown as { scrollIntoView(o: unknown): void }).scrollIntoView({ block: 'start' }); });
+    await page.screenshot({ path: '/tmp/e2e-crops/mobile-mid.png' });
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   await test.step('save and exit', async () => {
@@ -99,6 +119,7 @@ test('a maintainer earns the passing badge', async ({ page }) => {
     const success = page.getByRole('status').filter({ hasText: 'passing' });
     await expect(success).toBeVisible();
     await expect(success).toHaveClass(/flash-success/);
+    await page.screenshot({ path: '/tmp/e2e-crops/show-top.png' }); // TEMP-SCREENSHOT
   });
 
   await test.step('the badge on the page says passing', async () => {
