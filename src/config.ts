@@ -24,6 +24,9 @@ const envSchema = z
     BADGEAPP_BADGE_CACHE_MAX_AGE: z.coerce.number().int().min(0).default(864000),
     BADGEAPP_BADGE_CACHE_STALE_AGE: z.coerce.number().int().min(0).default(8640000),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
+    RATE_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(20),
+    RATE_LOGIN_EMAIL_LIMIT: z.coerce.number().int().min(1).default(5),
+    RATE_SIGNUP_IP_LIMIT: z.coerce.number().int().min(1).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -51,6 +54,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   badgeCache: { maxAge: number; staleAge: number };
   bcryptCost: number;
+  /** Attempts per window: login 20 s per address and per email, sign-up 10 s per address. */
+  rateLimits: { loginPerIp: number; loginPerEmail: number; signupPerIp: number };
 }
 
 export class ConfigError extends Error {}
@@ -91,5 +96,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       staleAge: Math.max(env.BADGEAPP_BADGE_CACHE_STALE_AGE, 2 * env.BADGEAPP_BADGE_CACHE_MAX_AGE),
     },
     bcryptCost: env.BCRYPT_COST ?? (env.NODE_ENV === 'test' ? 4 : 12),
+    rateLimits: { loginPerIp: env.RATE_LOGIN_IP_LIMIT, loginPerEmail: env.RATE_LOGIN_EMAIL_LIMIT, signupPerIp: env.RATE_SIGNUP_IP_LIMIT },
   });
 }

@@ -26,8 +26,14 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     logger.info('embedded PostgreSQL started', { dataDir: embedded.dataDir, port: embedded.port });
   }
-  const applied = await deployMigrations(databaseUrl);
-  if (applied.length > 0) logger.info('migrations applied', { applied });
+  try {
+    const applied = await deployMigrations(databaseUrl);
+    if (applied.length > 0) logger.info('migrations applied', { applied });
+  } catch (err) {
+    // Do not leave an orphaned PostgreSQL behind when start-up fails.
+    await embedded?.stop();
+    throw err;
+  }
 
   const db = connectDatabase(databaseUrl);
   const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria) };

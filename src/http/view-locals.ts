@@ -3,7 +3,7 @@ import type { i18n } from 'i18next';
 import type { Config } from '../config.ts';
 import type { Criterion } from '../criteria/index.ts';
 import { DEFAULT_LOCALE, criterionText, headingKey, type CriterionTextField } from '../i18n.ts';
-import { renderText } from '../presenters/text.ts';
+import { renderInlineText, renderText } from '../presenters/text.ts';
 import { generateToken } from './csrf.ts';
 
 /** Locale and translation function for the request (path-based locales arrive with the API work). */
@@ -16,6 +16,7 @@ export function localeMiddleware(i18next: i18n): RequestHandler {
     res.locals.headingText = (heading: string) => t(`criteria:headings.${headingKey(heading)}`, { defaultValue: heading });
     res.locals.levelName = (key: string) => t(`criteria:levels.${key}`, { defaultValue: key });
     res.locals.renderText = renderText;
+    res.locals.renderInlineText = renderInlineText;
     res.locals.formatDate = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '');
     next();
   };

@@ -42,3 +42,9 @@ export function renderText(text: string | null | undefined): string {
     .map((para) => `<p>${para.split(/\r?\n/).map(renderLine).join('<br>')}</p>`)
     .join('');
 }
+
+/** One run of text without paragraph wrapping, for use inside headings, legends and lists. */
+export function renderInlineText(text: string | null | undefined): string {
+  if (!text) return '';
+  return text.trim().split(/\r?\n/).map(renderLine).join(' ');
+}

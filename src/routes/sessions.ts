@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type passport from 'passport';
 import type { User } from '../db/types.ts';
 import { safeReturnTo } from '../http/auth.ts';
+import { rateLimiters } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
 import type { AppContext } from './context.ts';
 
@@ -17,8 +18,9 @@ function emailOf(body: unknown): string {
   return typeof email === 'string' ? email.slice(0, 254) : '';
 }
 
-export function sessionRoutes(_ctx: AppContext, auth: passport.PassportStatic): Router {
+export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): Router {
   const router = Router();
+  const limits = rateLimiters(ctx.config);
 
   router.get('/login', (req, res) => {
     if (req.user) {
@@ -29,7 +31,7 @@ export function sessionRoutes(_ctx: AppContext, auth: passport.PassportStatic): 
     res.render('sessions/new', { input: {}, errors: {} });
   });
 
-  router.post('/login', (req, res, next) => {
+  router.post('/login', ...limits.login, (req, res, next) => {
     const parsed = loginSchema.safeParse(req.body);
     if (!parsed.success) {
       res.status(422).render('sessions/new', { input: { email: emailOf(req.body) }, errors: { form: [{ key: 'errors.login_failed' }] } });

@@ -1,10 +1,12 @@
 import { Router } from 'express';
+import { rateLimiters } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { signUp } from '../services/accounts.ts';
 import type { AppContext } from './context.ts';
 
 export function userRoutes(ctx: AppContext): Router {
   const router = Router();
+  const limits = rateLimiters(ctx.config);
 
   router.get('/signup', (req, res) => {
     if (req.user) {
@@ -14,7 +16,7 @@ export function userRoutes(ctx: AppContext): Router {
     res.render('users/new', { input: {}, errors: {} });
   });
 
-  router.post('/users', async (req, res, next) => {
+  router.post('/users', ...limits.signup, async (req, res, next) => {
     const outcome = await signUp(ctx, req.body, res.locals.locale as string);
     if (!outcome.ok) {
       const { name, email } = (req.body ?? {}) as Record<string, unknown>;

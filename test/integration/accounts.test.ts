@@ -145,3 +145,16 @@ describe('security headers and error pages', () => {
     await request(t.app).get('/healthz').expect(200, { status: 'ok' });
   });
 });
+
+describe('unexpected failures', () => {
+  it('show a generic 500 page and a generic JSON error without internals', async () => {
+    const broken = await buildTestApp();
+    await broken.db.pool.end();
+    const html = await request(broken.app).get('/').expect(500);
+    expect(html.text).toContain('Something went wrong on our side');
+    expect(html.text).not.toMatch(/pool|at .*\.ts|Error:/i);
+    const json = await request(broken.app).get('/projects/1.json').expect(500);
+    expect(json.body).toEqual({ error: 'Something went wrong on our side. Please try again later.', details: null });
+    await broken.close().catch(() => undefined);
+  });
+});

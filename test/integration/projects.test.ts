@@ -222,3 +222,47 @@ describe('GET/POST /projects/:id/:level/edit', () => {
     await request(t.app).get('/projects/01/passing').expect(404);
   });
 });
+
+describe('other ways to submit the edit form', () => {
+  it('accepts PATCH with a JSON body and the CSRF token in the x-csrf-token header', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner);
+    const agent = await loginAs(t.app, owner);
+    const token = await csrfFor(agent);
+    await agent
+      .patch(`/projects/${project.id}/passing/edit`)
+      .set('x-csrf-token', token)
+      .send({ lock_version: '0', interact_status: 'Met', interact_justification: 'Via the issue tracker.' })
+      .expect(303);
+    await agent.patch(`/projects/${project.id}/passing/edit`).send({ lock_version: '1', interact_status: 'Unmet' }).expect(403);
+    expect((await t.db.projects.findById(project.id))!.answers.interact).toEqual({ status: 3, justification: 'Via the issue tracker.' });
+  });
+
+  it('refuses control characters and a CPE without the cpe: prefix', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner);
+    const agent = await loginAs(t.app, owner);
+    const res = await agent
+      .post(`/projects/${project.id}/passing/edit`)
+      .type('form')
+      .send({ _csrf: await csrfFor(agent), lock_version: '0', name: 'bad\u0007name', cpe: 'not-a-cpe' })
+      .expect(422);
+    expect(res.text).toContain('control characters');
+    expect(res.text).toContain('must start with &quot;cpe:&quot;');
+    expect((await t.db.projects.findById(project.id))!.name).toBe(project.name);
+  });
+
+  it('lets a collaborator edit but not an unrelated user', async () => {
+    const owner = await createUser(t.ctx);
+    const collaborator = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner);
+    await t.db.pool.query('INSERT INTO additional_rights (project_id, user_id, updated_at) VALUES ($1, $2, now())', [project.id, collaborator.id]);
+    const agent = await loginAs(t.app, collaborator);
+    await agent
+      .post(`/projects/${project.id}/passing/edit`)
+      .type('form')
+      .send({ _csrf: await csrfFor(agent), lock_version: '0', english_status: 'Met' })
+      .expect(303);
+    expect((await t.db.projects.findById(project.id))!.answers.english?.status).toBe(3);
+  });
+});

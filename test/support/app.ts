@@ -18,7 +18,16 @@ export interface TestApp {
 /** The real application on its own throwaway database; `now` can be pinned per test. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env });
+  // Test files log in many times within seconds; the throttles get their own test.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    RATE_LOGIN_IP_LIMIT: '1000',
+    RATE_LOGIN_EMAIL_LIMIT: '1000',
+    RATE_SIGNUP_IP_LIMIT: '1000',
+    ...env,
+  });
   const db = connectDatabase(database.url, { max: 4 });
   const set = criteria();
   const ctx: AppContext = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderText } from '../../src/presenters/text.ts';
+import { renderInlineText, renderText } from '../../src/presenters/text.ts';
 
 describe('renderText', () => {
   it('escapes HTML', () => {
@@ -22,5 +22,14 @@ describe('renderText', () => {
   it('keeps paragraphs and line breaks', () => {
     expect(renderText('a\nb\n\nc')).toBe('<p>a<br>b</p><p>c</p>');
     expect(renderText(null)).toBe('');
+  });
+});
+
+describe('renderInlineText', () => {
+  it('renders links without paragraph wrapping', () => {
+    expect(renderInlineText('a <b>\n[x](https://e.org)')).toBe(
+      'a &lt;b&gt; <a href="https://e.org" rel="nofollow ugc noopener noreferrer">x</a>',
+    );
+    expect(renderInlineText(undefined)).toBe('');
   });
 });
