@@ -29,6 +29,6 @@ child.on('error', (err) => {
   process.stderr.write(`error: could not start Playwright: ${err.message}\n`);
   process.exit(1);
 });
-child.on('exit', (code, signal) => {
-  process.exit(code ?? (signal ? 1 : 0));
+child.on('exit', (code) => {
+  process.exit(code ?? 1);
 });

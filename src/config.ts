@@ -24,6 +24,13 @@ const envSchema = z
     BADGEAPP_BADGE_CACHE_MAX_AGE: z.coerce.number().int().min(0).default(864000),
     BADGEAPP_BADGE_CACHE_STALE_AGE: z.coerce.number().int().min(0).default(8640000),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+    MAIL_FROM: z.string().min(3).optional(),
+    /** Comma-separated keys for signing unsubscribe links; the first signs, all verify (rotation). */
+    UNSUBSCRIBE_KEYS: z.string().optional(),
+    UNACTIVATED_USER_DAYS: z.coerce.number().int().min(1).default(7),
+    TRANSFER_OFFER_DAYS: z.coerce.number().int().min(1).default(14),
+    RATE_RESET_IP_LIMIT: z.coerce.number().int().min(1).default(10),
     RATE_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(20),
     RATE_LOGIN_EMAIL_LIMIT: z.coerce.number().int().min(1).default(5),
     RATE_SIGNUP_IP_LIMIT: z.coerce.number().int().min(1).default(20),
@@ -55,7 +62,11 @@ export interface Config {
   badgeCache: { maxAge: number; staleAge: number };
   bcryptCost: number;
   /** Attempts per window: login 20 s per address and per email, sign-up 10 s per address. */
-  rateLimits: { loginPerIp: number; loginPerEmail: number; signupPerIp: number };
+  rateLimits: { loginPerIp: number; loginPerEmail: number; signupPerIp: number; resetPerIp: number };
+  mail: { smtpUrl: string | undefined; from: string; directory: string };
+  unsubscribeKeys: string[];
+  unactivatedUserDays: number;
+  transferOfferDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +78,11 @@ function parseTrustProxy(value: string): boolean | number | string {
   if (v === 'true') return true;
   if (/^\d+$/.test(v)) return Number(v);
   return v;
+}
+
+// A fixed development secret keeps sessions across restarts; production must set its own.
+function sessionSecretFor(env: Env): string {
+  return env.SESSION_SECRET ?? 'development-only-session-secret-change-me!';
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -85,8 +101,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR),
-    // A fixed development secret keeps sessions across restarts; production must set its own.
-    sessionSecret: env.SESSION_SECRET ?? 'development-only-session-secret-change-me!',
+    sessionSecret: sessionSecretFor(env),
     seedDemoData: env.SEED_DEMO_DATA ?? env.NODE_ENV === 'development',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
@@ -96,6 +111,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       staleAge: Math.max(env.BADGEAPP_BADGE_CACHE_STALE_AGE, 2 * env.BADGEAPP_BADGE_CACHE_MAX_AGE),
     },
     bcryptCost: env.BCRYPT_COST ?? (env.NODE_ENV === 'test' ? 4 : 12),
-    rateLimits: { loginPerIp: env.RATE_LOGIN_IP_LIMIT, loginPerEmail: env.RATE_LOGIN_EMAIL_LIMIT, signupPerIp: env.RATE_SIGNUP_IP_LIMIT },
+    rateLimits: {
+      loginPerIp: env.RATE_LOGIN_IP_LIMIT,
+      loginPerEmail: env.RATE_LOGIN_EMAIL_LIMIT,
+      signupPerIp: env.RATE_SIGNUP_IP_LIMIT,
+      resetPerIp: env.RATE_RESET_IP_LIMIT,
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? `BadgeApp <badgeapp@${new URL(env.PUBLIC_URL ?? 'http://localhost').hostname}>`,
+      // Without SMTP, messages are written here as .eml files (development).
+      directory: path.resolve(env.DATA_DIR, 'mail'),
+    },
+    unsubscribeKeys: (env.UNSUBSCRIBE_KEYS ?? sessionSecretFor(env))
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0),
+    unactivatedUserDays: env.UNACTIVATED_USER_DAYS,
+    transferOfferDays: env.TRANSFER_OFFER_DAYS,
   });
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import FsBackend, { type FsBackendOptions } from 'i18next-fs-backend';
@@ -44,6 +45,17 @@ function criteriaBundle(set: CriteriaSet): Record<string, unknown> {
   return bundle;
 }
 
+/**
+ * One JSON file per area (translation.json for shared strings, accounts.json, …) so each part of
+ * the app owns its strings; views use `t('<namespace>:<key>')` for non-default namespaces.
+ */
+function namespaces(): string[] {
+  return fs
+    .readdirSync(path.join(localesDir, DEFAULT_LOCALE))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace(/\.json$/, ''));
+}
+
 export async function createI18n(set: CriteriaSet): Promise<i18n> {
   const instance = i18next.createInstance();
   await instance.use(FsBackend).init<FsBackendOptions>({
@@ -51,7 +63,7 @@ export async function createI18n(set: CriteriaSet): Promise<i18n> {
     preload: [...SUPPORTED_LOCALES],
     supportedLngs: [...SUPPORTED_LOCALES],
     fallbackLng: DEFAULT_LOCALE,
-    ns: ['translation'],
+    ns: namespaces(),
     defaultNS: 'translation',
     backend: { loadPath: path.join(localesDir, '{{lng}}/{{ns}}.json') },
     // Pug escapes every interpolated string; escaping here as well would double-escape.

@@ -8,6 +8,7 @@ import { deployMigrations } from './db/migrate.ts';
 import { createI18n } from './i18n.ts';
 import { createLogger } from './logger.ts';
 import { assertScoreColumns } from './services/project-scores.ts';
+import { createMailer } from './services/mail/transport.ts';
 import { seedDemoData } from './services/seed.ts';
 
 /** Start-up: configuration, criteria, database (embedded unless DATABASE_URL), migrations, seed, listen. */
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
   }
 
   const db = connectDatabase(databaseUrl);
-  const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria) };
+  const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria), mailer: createMailer(config, logger) };
+  if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: mail is written to files', { directory: config.mail.directory });
   if (config.seedDemoData) {
     const seeded = await seedDemoData(ctx);
     if (seeded.created) {

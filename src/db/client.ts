@@ -3,29 +3,37 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.ts';
 import { createUsersRepo, type UsersRepo } from './users.ts';
 import { createProjectsRepo, type ProjectsRepo } from './projects.ts';
+import { createTokensRepo, type TokensRepo } from './tokens.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
  * repositories below (or the shared pg pool, which the session store needs).
  */
+export type Repositories = Pick<Database, 'users' | 'projects' | 'tokens'>;
+
 export interface Database {
   pool: pg.Pool;
   users: UsersRepo;
   projects: ProjectsRepo;
+  tokens: TokensRepo;
   /** Runs fn in one transaction with repositories bound to it. */
-  transaction<T>(fn: (tx: Pick<Database, 'users' | 'projects'>) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle connection dropped by the server (restart, failover, shutdown) emits 'error' on the
+  // pool; without a listener Node treats it as uncaught and the process dies.
+  pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     pool,
     users: createUsersRepo(prisma),
     projects: createProjectsRepo(prisma),
+    tokens: createTokensRepo(prisma),
     transaction: (fn) =>
-      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx) })),
+      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx) })),
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -9,6 +9,8 @@ export interface NewLocalUser {
   passwordDigest: string;
   role?: string | null;
   preferredLocale?: string;
+  /** Local sign-ups start unactivated; seeds and tests may create active accounts. */
+  activated?: boolean;
 }
 
 export interface UsersRepo {
@@ -16,6 +18,9 @@ export interface UsersRepo {
   findLocalByEmail(email: string): Promise<User | null>;
   createLocal(input: NewLocalUser): Promise<User>;
   recordLogin(id: number, at: Date): Promise<void>;
+  activate(id: number, at: Date): Promise<void>;
+  setPassword(id: number, passwordDigest: string): Promise<void>;
+  recordActivationMail(id: number, at: Date): Promise<void>;
   count(): Promise<number>;
 }
 
@@ -33,15 +38,22 @@ export function createUsersRepo(db: Client): UsersRepo {
           passwordDigest: input.passwordDigest,
           role: input.role ?? null,
           preferredLocale: input.preferredLocale ?? 'en',
-          // Activation by email arrives with the full account feature set; until then a
-          // local sign-up is usable at once.
-          activated: true,
-          activatedAt: new Date(),
+          activated: input.activated ?? false,
+          activatedAt: input.activated ? new Date() : null,
         },
       }),
     async recordLogin(id, at) {
       await db.user.update({ where: { id }, data: { lastLoginAt: at } });
     },
     count: () => db.user.count(),
+    async activate(id, at) {
+      await db.user.update({ where: { id }, data: { activated: true, activatedAt: at } });
+    },
+    async setPassword(id, passwordDigest) {
+      await db.user.update({ where: { id }, data: { passwordDigest } });
+    },
+    async recordActivationMail(id, at) {
+      await db.user.update({ where: { id }, data: { activationEmailSentAt: at } });
+    },
   };
 }

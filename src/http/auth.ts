@@ -9,8 +9,9 @@ export function configurePassport(ctx: ServiceContext): passport.PassportStatic 
   instance.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
       authenticate(ctx, email, password).then(
-        (user) => {
-          done(null, user ?? false);
+        (result) => {
+          if (result.ok) done(null, result.user);
+          else done(null, false, { message: result.reason });
         },
         done,
       );

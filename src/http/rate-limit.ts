@@ -26,10 +26,12 @@ function submittedEmail(req: Parameters<RateLimitRequestHandler>[0]): string {
 }
 
 export function rateLimiters(config: Readonly<Config>) {
-  const { loginPerIp, loginPerEmail, signupPerIp } = config.rateLimits;
+  const { loginPerIp, loginPerEmail, signupPerIp, resetPerIp } = config.rateLimits;
   return {
     /** Per client address and, separately, per target account (spreading guesses over IPs does not help). */
     login: [limiter(20_000, loginPerIp), limiter(20_000, loginPerEmail, (req) => `email:${submittedEmail(req)}`)],
     signup: [limiter(10_000, signupPerIp)],
+    /** Password reset and activation resend requests: they send mail. */
+    reset: [limiter(60_000, resetPerIp)],
   };
 }

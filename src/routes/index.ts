@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type passport from 'passport';
+import { accountRoutes } from './accounts.ts';
 import { badgeRoutes } from './badges.ts';
 import type { AppContext } from './context.ts';
 import { homeRoutes } from './home.ts';
@@ -19,7 +20,11 @@ import { userRoutes } from './users.ts';
  *   GET  /                              home.ts     home page with recently updated projects
  *   GET  /login, POST /login            sessions.ts local login
  *   POST /logout                        sessions.ts log out
- *   GET  /signup, POST /users           users.ts    local sign-up
+ *   GET  /signup, POST /users           users.ts    local sign-up (mails an activation link)
+ *   GET  /account_activations/:token    accounts.ts confirm page; POST activates
+ *   GET|POST /account_activations(/new) accounts.ts resend the activation link
+ *   GET|POST /password_resets(/new)     accounts.ts ask for a reset link
+ *   GET  /password_resets/:token        accounts.ts new-password form; POST sets it
  *   GET  /projects/new, POST /projects  projects.ts create a project
  *   GET  /projects/:id                  projects.ts redirect to the first level
  *   GET  /projects/:id/:level           projects.ts read-only answers of one level
@@ -31,5 +36,5 @@ export function publicRoutes(ctx: AppContext): Router[] {
 }
 
 export function htmlRoutes(ctx: AppContext, auth: passport.PassportStatic): Router[] {
-  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), projectRoutes(ctx)];
+  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), projectRoutes(ctx)];
 }

@@ -37,9 +37,14 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
       res.status(422).render('sessions/new', { input: { email: emailOf(req.body) }, errors: { form: [{ key: 'errors.login_failed' }] } });
       return;
     }
-    const handler = auth.authenticate('local', (err: unknown, user: User | false) => {
+    const handler = auth.authenticate('local', (err: unknown, user: User | false, info?: { message?: string }) => {
       if (err) {
         next(err);
+        return;
+      }
+      if (!user && info?.message === 'not_activated') {
+        // Only reached with the right password, so it reveals nothing to a guesser.
+        res.status(403).render('sessions/new', { input: { email: parsed.data.email }, errors: { form: [{ key: 'errors.not_activated' }] }, showResend: true });
         return;
       }
       if (!user) {

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { rateLimiters } from '../http/rate-limit.ts';
-import { addFlash } from '../http/view-locals.ts';
 import { signUp } from '../services/accounts.ts';
 import type { AppContext } from './context.ts';
 
@@ -16,7 +15,7 @@ export function userRoutes(ctx: AppContext): Router {
     res.render('users/new', { input: {}, errors: {} });
   });
 
-  router.post('/users', ...limits.signup, async (req, res, next) => {
+  router.post('/users', ...limits.signup, async (req, res) => {
     const outcome = await signUp(ctx, req.body, res.locals.locale as string);
     if (!outcome.ok) {
       const { name, email } = (req.body ?? {}) as Record<string, unknown>;
@@ -26,14 +25,11 @@ export function userRoutes(ctx: AppContext): Router {
       });
       return;
     }
-    req.login(outcome.user, (err) => {
-      if (err) {
-        next(err);
-        return;
-      }
-      addFlash(req, 'success', 'flash.signed_up', { name: outcome.user.name });
-      res.redirect(303, '/projects/new');
-    });
+    res.redirect(303, '/signup/sent');
+  });
+
+  router.get('/signup/sent', (_req, res) => {
+    res.render('accounts/message', { titleKey: 'accounts:sent_title', textKey: 'accounts:sent_text', showResend: true });
   });
 
   return router;

@@ -2,7 +2,15 @@ import bcrypt from 'bcrypt';
 import { z } from 'zod';
 import type { User } from '../db/types.ts';
 import type { ServiceContext } from './context.ts';
+import { sendAccountMail } from './mail/index.ts';
+import { passwordProblem } from './passwords.ts';
+import { consumeToken, issueToken, peekToken } from './tokens.ts';
 import { LIMITS, addError, isTextValid, type FieldErrors } from './validation.ts';
+
+const HOUR = 60 * 60 * 1000;
+export const RESET_TOKEN_HOURS = 2;
+/** A repeated sign-up or resend request mails a new activation link at most this often. */
+const ACTIVATION_RESEND_MS = 10 * 60 * 1000;
 
 // Compared against when the email is unknown, so a failed login costs the same bcrypt time
 // whether or not the account exists (no account enumeration by timing).
@@ -12,63 +20,137 @@ async function dummyHash(cost: number): Promise<string> {
   return dummyDigest;
 }
 
+const emailSchema = z.string().trim().max(LIMITS.email, 'errors.too_long').pipe(z.email('errors.email'));
+
 const signUpSchema = z.object({
   name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').refine(isTextValid, 'errors.control_characters'),
-  email: z.string().trim().max(LIMITS.email, 'errors.too_long').pipe(z.email('errors.email')),
-  password: z
-    .string()
-    .refine((p) => Buffer.byteLength(p) >= LIMITS.passwordMinBytes, 'errors.password_short')
-    .refine((p) => Buffer.byteLength(p) <= LIMITS.passwordMaxBytes, 'errors.password_long'),
+  email: emailSchema,
+  password: z.string(),
   password_confirmation: z.string(),
   _csrf: z.string().optional(),
 });
 
-export type SignUpOutcome = { ok: true; user: User } | { ok: false; errors: FieldErrors };
+function issuesToErrors(issues: z.core.$ZodIssue[], errors: FieldErrors): void {
+  for (const issue of issues) {
+    const key = issue.message.startsWith('errors.') ? issue.message : 'errors.invalid';
+    const field = String(issue.path[0] ?? 'form');
+    addError(errors, field, key, key === 'errors.too_long' ? { max: field === 'name' ? LIMITS.userName : LIMITS.email } : undefined);
+  }
+}
 
+function checkNewPassword(password: unknown, confirmation: unknown, errors: FieldErrors): string | undefined {
+  if (typeof password !== 'string' || typeof confirmation !== 'string') {
+    addError(errors, 'password', 'errors.required');
+    return undefined;
+  }
+  const problem = passwordProblem(password);
+  if (problem) addError(errors, 'password', problem);
+  else if (password !== confirmation) addError(errors, 'password_confirmation', 'errors.password_mismatch');
+  return problem || password !== confirmation ? undefined : password;
+}
+
+async function mailActivation(ctx: ServiceContext, user: User): Promise<void> {
+  const days = ctx.config.unactivatedUserDays;
+  const token = await issueToken(ctx, user, 'activation', days * 24 * HOUR);
+  await ctx.db.users.recordActivationMail(user.id, ctx.now());
+  await sendAccountMail(ctx, user, 'activation', { url: `${ctx.config.publicUrl}/account_activations/${token}`, days });
+}
+
+function activationRecentlyMailed(ctx: ServiceContext, user: User): boolean {
+  const sent = user.activationEmailSentAt?.getTime() ?? 0;
+  return ctx.now().getTime() - sent < ACTIVATION_RESEND_MS;
+}
+
+export type SignUpOutcome = { ok: true } | { ok: false; errors: FieldErrors };
+
+/**
+ * Valid input always gets the same answer ("check your mail"), whether or not the address is
+ * already registered, so the form cannot be used to find out who has an account. A new account
+ * stays inactive until the link in the activation mail is confirmed with a POST.
+ */
 export async function signUp(ctx: ServiceContext, input: unknown, locale: string): Promise<SignUpOutcome> {
   const errors: FieldErrors = {};
   const parsed = signUpSchema.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.message.startsWith('errors.') ? issue.message : 'errors.invalid';
-      addError(errors, String(issue.path[0] ?? 'form'), key, { max: key === 'errors.too_long' ? fieldMax(issue.path[0]) : 0 });
-    }
-    return { ok: false, errors };
-  }
+  if (!parsed.success) issuesToErrors(parsed.error.issues, errors);
+  const body = (input ?? {}) as Record<string, unknown>;
+  const password = checkNewPassword(body.password, body.password_confirmation, errors);
+  if (!parsed.success || password === undefined) return { ok: false, errors };
   const data = parsed.data;
-  if (data.password !== data.password_confirmation) {
-    addError(errors, 'password_confirmation', 'errors.password_mismatch');
-    return { ok: false, errors };
+  const existing = await ctx.db.users.findLocalByEmail(data.email);
+  if (existing) {
+    if (!existing.activated && !activationRecentlyMailed(ctx, existing)) await mailActivation(ctx, existing);
+    return { ok: true };
   }
-  if (await ctx.db.users.findLocalByEmail(data.email)) {
-    addError(errors, 'email', 'errors.email_taken');
-    return { ok: false, errors };
-  }
-  const passwordDigest = await bcrypt.hash(data.password, ctx.config.bcryptCost);
+  const passwordDigest = await bcrypt.hash(password, ctx.config.bcryptCost);
+  let user: User;
   try {
-    const user = await ctx.db.users.createLocal({ name: data.name, email: data.email, passwordDigest, preferredLocale: locale });
-    return { ok: true, user };
+    user = await ctx.db.users.createLocal({ name: data.name, email: data.email, passwordDigest, preferredLocale: locale });
   } catch (err) {
-    // Two sign-ups racing for one address: the unique index decides.
-    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'P2002') {
-      addError(errors, 'email', 'errors.email_taken');
-      return { ok: false, errors };
-    }
+    // Two sign-ups racing for one address: the unique index decides, the answer is the same.
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'P2002') return { ok: true };
     throw err;
   }
+  await mailActivation(ctx, user);
+  return { ok: true };
 }
 
-function fieldMax(field: PropertyKey | undefined): number {
-  return field === 'name' ? LIMITS.userName : LIMITS.email;
+/** Sends a fresh activation link when the address belongs to an unactivated account. */
+export async function resendActivation(ctx: ServiceContext, email: unknown): Promise<void> {
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success) return;
+  const user = await ctx.db.users.findLocalByEmail(parsed.data);
+  if (user && !user.activated && !activationRecentlyMailed(ctx, user)) await mailActivation(ctx, user);
 }
 
-/** Returns the user when the password matches an activated, unblocked local account. */
-export async function authenticate(ctx: ServiceContext, email: string, password: string): Promise<User | null> {
+export async function activationTokenValid(ctx: ServiceContext, token: string): Promise<boolean> {
+  return (await peekToken(ctx, token, 'activation')) !== null;
+}
+
+/** Activates the account the token belongs to; null when the link is invalid, expired or used. */
+export async function activate(ctx: ServiceContext, token: string): Promise<User | null> {
+  const row = await consumeToken(ctx, token, 'activation');
+  if (!row) return null;
+  await ctx.db.users.activate(row.userId, ctx.now());
+  return ctx.db.users.findById(row.userId);
+}
+
+export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'not_activated' };
+
+/** Checks a password. "not_activated" is only reported after a correct password. */
+export async function authenticate(ctx: ServiceContext, email: string, password: string): Promise<LoginResult> {
   const user = email.length <= LIMITS.email ? await ctx.db.users.findLocalByEmail(email.trim()) : null;
   const digest = user?.passwordDigest ?? (await dummyHash(ctx.config.bcryptCost));
-  // bcrypt only looks at the first 72 bytes; longer input is refused at sign-up anyway.
+  // bcrypt only looks at the first 72 bytes; longer passwords are refused when set.
   const matches = await bcrypt.compare(password, digest);
-  if (!user || !matches || !user.activated || user.blocked) return null;
+  if (!user || !matches || user.blocked) return { ok: false, reason: 'invalid' };
+  if (!user.activated) return { ok: false, reason: 'not_activated' };
   await ctx.db.users.recordLogin(user.id, ctx.now());
-  return user;
+  return { ok: true, user };
+}
+
+/** Mails a reset link to activated local accounts only; the caller always answers the same. */
+export async function requestPasswordReset(ctx: ServiceContext, email: unknown): Promise<void> {
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success) return;
+  const user = await ctx.db.users.findLocalByEmail(parsed.data);
+  if (!user?.activated || user.blocked) return;
+  const token = await issueToken(ctx, user, 'password_reset', RESET_TOKEN_HOURS * HOUR);
+  await sendAccountMail(ctx, user, 'password_reset', { url: `${ctx.config.publicUrl}/password_resets/${token}`, hours: RESET_TOKEN_HOURS });
+}
+
+export async function resetTokenValid(ctx: ServiceContext, token: string): Promise<boolean> {
+  return (await peekToken(ctx, token, 'password_reset')) !== null;
+}
+
+export type ResetOutcome = { ok: true; user: User } | { ok: false; errors: FieldErrors; expired?: boolean };
+
+export async function resetPassword(ctx: ServiceContext, token: string, input: Record<string, unknown>): Promise<ResetOutcome> {
+  const errors: FieldErrors = {};
+  const password = checkNewPassword(input.password, input.password_confirmation, errors);
+  if (password === undefined) return { ok: false, errors };
+  const row = await consumeToken(ctx, token, 'password_reset');
+  if (!row) return { ok: false, errors: {}, expired: true };
+  await ctx.db.users.setPassword(row.userId, await bcrypt.hash(password, ctx.config.bcryptCost));
+  const user = await ctx.db.users.findById(row.userId);
+  return user ? { ok: true, user } : { ok: false, errors: {}, expired: true };
 }

@@ -1,6 +1,9 @@
+import type { i18n } from 'i18next';
 import type { Config } from '../config.ts';
 import type { CriteriaSet } from '../criteria/index.ts';
 import type { Database } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { Mailer } from './mail/transport.ts';
 
 /** What every use-case needs; tests build one around a throwaway database. */
 export interface ServiceContext {
@@ -8,4 +11,7 @@ export interface ServiceContext {
   db: Database;
   criteria: CriteriaSet;
   now: () => Date;
+  i18n: i18n;
+  mailer: Mailer;
+  logger: Logger;
 }

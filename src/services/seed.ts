@@ -45,6 +45,7 @@ export async function seedDemoData(ctx: ServiceContext): Promise<SeedResult> {
         email: c.email,
         passwordDigest: await bcrypt.hash(c.password, ctx.config.bcryptCost),
         role: c.role === 'admin' ? 'admin' : null,
+        activated: true,
       }),
     );
   }

@@ -3,6 +3,7 @@ import bcrypt from 'bcrypt';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { DEFAULT_PASSWORD, createUser, csrfFrom, loginAs } from '../support/factories.ts';
+import { linkIn, waitForMail } from '../support/smtp.ts';
 
 let t: TestApp;
 
@@ -24,50 +25,71 @@ async function sessionRows(): Promise<number> {
   return Number(result.rows[0]!.n);
 }
 
+const GOOD_PASSWORD = 'a long enough passphrase';
+
+async function signUp(fields: Record<string, string>): Promise<request.Response> {
+  const agent = request.agent(t.app);
+  const form = await agent.get('/signup').expect(200);
+  return agent.post('/users').type('form').send({ _csrf: csrfFrom(form.text), ...fields });
+}
+
 describe('POST /users (sign up)', () => {
-  it('creates a bcrypt-hashed account, logs the user in and sends them to register a project', async () => {
-    const agent = request.agent(t.app);
-    const form = await agent.get('/signup').expect(200);
-    const res = await agent
-      .post('/users')
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), name: 'Grace', email: 'Grace@Example.org', password: 'a long enough passphrase', password_confirmation: 'a long enough passphrase' })
-      .expect(303)
-      .expect('location', '/projects/new');
-    expect(sessionCookie(res)).toBeDefined();
+  it('creates an inactive bcrypt-hashed account and mails an activation link', async () => {
+    const res = await signUp({ name: 'Grace', email: 'Grace@Example.org', password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/signup/sent');
     const user = await t.db.users.findLocalByEmail('grace@example.org');
-    expect(user).toMatchObject({ name: 'Grace', email: 'grace@example.org', provider: 'local' });
+    expect(user).toMatchObject({ name: 'Grace', email: 'grace@example.org', provider: 'local', activated: false });
     expect(user!.passwordDigest).toMatch(/^\$2[aby]\$/);
-    expect(await bcrypt.compare('a long enough passphrase', user!.passwordDigest!)).toBe(true);
-    const page = await agent.get('/projects/new').expect(200);
-    expect(page.text).toContain('Signed in as Grace');
+    expect(await bcrypt.compare(GOOD_PASSWORD, user!.passwordDigest!)).toBe(true);
+    const mail = await waitForMail(t.mail, 'grace@example.org');
+    expect(mail.subject).toContain('Activate your');
+    expect(linkIn(mail, '/account_activations/')).toMatch(/\/account_activations\/[A-Za-z0-9_-]{43}$/);
+    expect(mail.header('List-Unsubscribe')).toBeUndefined();
+  });
+
+  it('activates only by POST from the page the link opens, once', async () => {
+    const email = 'ada@example.org';
+    await signUp({ name: 'Ada', email, password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD });
+    const path = new URL(linkIn(await waitForMail(t.mail, email), '/account_activations/')).pathname;
+    const agent = request.agent(t.app);
+    const page = await agent.get(path).expect(200);
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect((await t.db.users.findLocalByEmail(email))!.activated).toBe(false);
+    // Not activated yet: the right password is refused with an explanation.
+    const visitor = request.agent(t.app);
+    const loginForm = await visitor.get('/login');
+    const refused = await visitor.post('/login').type('form').send({ _csrf: csrfFrom(loginForm.text), email, password: GOOD_PASSWORD });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain('not activated yet');
+    await agent.post(path).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303).expect('location', '/login');
+    expect((await t.db.users.findLocalByEmail(email))!.activated).toBe(true);
+    await agent.get(path).expect(404);
+    await agent.post(path).type('form').send({ _csrf: csrfFrom(page.text) }).expect(404);
+  });
+
+  it('answers the same for an address that already has an account, without a second account', async () => {
+    const existing = await createUser(t.ctx);
+    const res = await signUp({ name: 'Dup', email: existing.email!.toUpperCase(), password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/signup/sent');
+    const rows = await t.db.pool.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [existing.email]);
+    expect(rows.rows[0]).toEqual({ n: 1 });
   });
 
   it.each([
-    [{ name: '', email: 'a@example.org', password: 'password1', password_confirmation: 'password1' }, 'This field is required.'],
-    [{ name: 'A', email: 'not-an-email', password: 'password1', password_confirmation: 'password1' }, 'Enter a valid email address.'],
+    [{ name: '', email: 'a@example.org', password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD }, 'This field is required.'],
+    [{ name: 'A', email: 'not-an-email', password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD }, 'Enter a valid email address.'],
     [{ name: 'A', email: 'b@example.org', password: 'short', password_confirmation: 'short' }, 'at least 8 bytes'],
     [{ name: 'A', email: 'c@example.org', password: 'p'.repeat(73), password_confirmation: 'p'.repeat(73) }, 'at most 72 bytes'],
-    [{ name: 'A', email: 'd@example.org', password: 'password1', password_confirmation: 'password2' }, 'The two passwords do not match.'],
-    [{ name: 'n'.repeat(51), email: 'e@example.org', password: 'password1', password_confirmation: 'password1' }, 'at most 50 characters'],
+    [{ name: 'A', email: 'd@example.org', password: GOOD_PASSWORD, password_confirmation: 'something else' }, 'The two passwords do not match.'],
+    [{ name: 'n'.repeat(51), email: 'e@example.org', password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD }, 'at most 50 characters'],
+    [{ name: 'A', email: 'f@example.org', password: 'Password1', password_confirmation: 'Password1' }, 'commonly used passwords'],
   ])('rejects %j with a clear message and creates nothing', async (fields, message) => {
-    const agent = request.agent(t.app);
-    const form = await agent.get('/signup');
-    const res = await agent.post('/users').type('form').send({ _csrf: csrfFrom(form.text), ...fields }).expect(422);
+    const res = await signUp(fields);
+    expect(res.status).toBe(422);
     expect(res.text).toContain(message);
     expect(await t.db.users.findLocalByEmail(fields.email)).toBeNull();
-  });
-
-  it('refuses a second account for the same address', async () => {
-    const existing = await createUser(t.ctx);
-    const agent = request.agent(t.app);
-    const form = await agent.get('/signup');
-    const res = await agent
-      .post('/users')
-      .type('form')
-      .send({ _csrf: csrfFrom(form.text), name: 'Dup', email: existing.email!.toUpperCase(), password: 'password1', password_confirmation: 'password1' })
-      .expect(422);
-    expect(res.text).toContain('already exists');
   });
 });
 

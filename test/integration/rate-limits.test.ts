@@ -44,7 +44,7 @@ describe('login and sign-up throttles', () => {
       const res = await agent
         .post('/users')
         .type('form')
-        .send({ _csrf: csrfFrom(form.text), name: `N${i}`, email: `signup${i}@example.org`, password: 'password1', password_confirmation: 'password1' });
+        .send({ _csrf: csrfFrom(form.text), name: `N${i}`, email: `signup${i}@example.org`, password: 'a long enough passphrase', password_confirmation: 'a long enough passphrase' });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([303, 303, 429]);

@@ -6,18 +6,23 @@ import { connectDatabase, type Database } from '../../src/db/client.ts';
 import { createI18n } from '../../src/i18n.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { AppContext } from '../../src/routes/context.ts';
+import { createMailer } from '../../src/services/mail/transport.ts';
 import { createTestDatabase } from './database.ts';
+import { startSmtpCatcher, type CapturedMail } from './smtp.ts';
 
 export interface TestApp {
   app: express.Express;
   ctx: AppContext;
   db: Database;
+  /** Every message the app sent, as received by a real SMTP server on 127.0.0.1. */
+  mail: CapturedMail[];
   close(): Promise<void>;
 }
 
 /** The real application on its own throwaway database; `now` can be pinned per test. */
 export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
+  const smtp = await startSmtpCatcher();
   // Test files log in many times within seconds; the throttles get their own test.
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -26,23 +31,29 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     RATE_LOGIN_IP_LIMIT: '1000',
     RATE_LOGIN_EMAIL_LIMIT: '1000',
     RATE_SIGNUP_IP_LIMIT: '1000',
+    RATE_RESET_IP_LIMIT: '1000',
+    SMTP_URL: smtp.url,
     ...env,
   });
   const db = connectDatabase(database.url, { max: 4 });
   const set = criteria();
+  const logger = createLogger(config.logLevel);
   const ctx: AppContext = {
     config,
     db,
     criteria: set,
     now: () => new Date(),
-    logger: createLogger(config.logLevel),
+    logger,
     i18n: await createI18n(set),
+    mailer: createMailer(config, logger),
   };
   return {
     app: createApp(ctx),
     ctx,
     db,
+    mail: smtp.messages,
     async close() {
+      await smtp.close();
       await db.close();
       await database.drop();
     },

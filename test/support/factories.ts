@@ -19,6 +19,7 @@ export async function createUser(ctx: AppContext, overrides: { name?: string; em
     email: overrides.email ?? `user${n}-${process.pid}@example.org`,
     passwordDigest: await bcrypt.hash(overrides.password ?? DEFAULT_PASSWORD, 4),
     role: overrides.role ?? null,
+    activated: true,
   });
 }
 

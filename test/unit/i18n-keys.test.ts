@@ -16,11 +16,11 @@ function filesUnder(dir: string, ext: string): string[] {
 function literalKeys(): Set<string> {
   const keys = new Set<string>();
   for (const file of filesUnder(path.join(root, 'views'), '.pug')) {
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bt\('([a-z_]+(?:\.[a-z_]+)+)'/g)) keys.add(m[1]!);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bt\('((?:[a-z_]+:)?[a-z_]+(?:\.[a-z_]+)*)'/g)) keys.add(m[1]!);
   }
   for (const file of filesUnder(path.join(root, 'src'), '.ts')) {
     if (file.includes(`${path.sep}generated${path.sep}`)) continue;
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/'((?:errors|flash)\.[a-z_]+)'/g)) keys.add(m[1]!);
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/'((?:errors|flash)\.[a-z_]+|(?:accounts|mail|translation):[a-z_]+)'/g)) keys.add(m[1]!);
   }
   return keys;
 }

@@ -1,0 +1,41 @@
+import type { User } from '../../db/types.ts';
+import type { ServiceContext } from '../context.ts';
+import { unsubscribeHeaders, unsubscribeUrl } from './unsubscribe.ts';
+
+export type { Mailer, MailMessage } from './transport.ts';
+
+/** Mail about the account itself; always sent, never carries an unsubscribe link. */
+export type AccountMail = 'activation' | 'password_reset' | 'email_change' | 'email_changed_notice';
+/** Everything else; honours notification_emails and carries a one-click unsubscribe link. */
+export type NotificationMail = 'transfer_offer' | 'transfer_accepted' | 'transfer_declined' | 'transfer_direct';
+
+type Recipient = Pick<User, 'id' | 'name' | 'email' | 'preferredLocale'>;
+type Values = Record<string, string | number>;
+
+function compose(ctx: ServiceContext, locale: string, kind: string, values: Values) {
+  const t = ctx.i18n.getFixedT(locale, 'mail');
+  const all = { appName: t('app_name'), publicUrl: ctx.config.publicUrl, ...values };
+  return { subject: t(`${kind}.subject`, all), body: t(`${kind}.body`, all), signature: t('signature', all) };
+}
+
+export async function sendAccountMail(ctx: ServiceContext, user: Recipient, kind: AccountMail, values: Values, to?: string): Promise<void> {
+  const address = to ?? user.email;
+  if (!address) return;
+  const { subject, body, signature } = compose(ctx, user.preferredLocale, kind, { name: user.name, ...values });
+  await ctx.mailer.send({ to: address, subject, text: `${body}\n\n${signature}\n` });
+}
+
+/** Returns false when the user has opted out (or has no address) and nothing was sent. */
+export async function sendNotification(
+  ctx: ServiceContext,
+  user: Recipient & Pick<User, 'notificationEmails'>,
+  kind: NotificationMail,
+  values: Values,
+): Promise<boolean> {
+  if (!user.email || !user.notificationEmails) return false;
+  const link = unsubscribeUrl(ctx.config.publicUrl, ctx.config.unsubscribeKeys, user.id, ctx.now());
+  const { subject, body, signature } = compose(ctx, user.preferredLocale, kind, { name: user.name, ...values });
+  const footer = ctx.i18n.getFixedT(user.preferredLocale, 'mail')('unsubscribe_footer', { url: link });
+  await ctx.mailer.send({ to: user.email, subject, text: `${body}\n\n${signature}\n\n${footer}\n`, headers: unsubscribeHeaders(link) });
+  return true;
+}
