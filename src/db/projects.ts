@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 import type { NewProject, Project, ProjectChanges, ProjectWithOwner, StoredAnswers } from './types.ts';
 
-type Client = Pick<PrismaClient, 'project'>;
+type Client = Pick<PrismaClient, 'project' | 'projectChange'>;
 
 // The JSON column is written only by this module, but it is still parsed on the way out so a
 // hand-edited row cannot smuggle a malformed status into scoring or the API.
@@ -43,8 +43,26 @@ export class StaleProjectError extends Error {
   }
 }
 
+export type ChangeKind = 'create' | 'edit' | 'admin_override' | 'transfer' | 'delete' | 'restore';
+/** Field -> [old, new]; criterion answers use the wire names (<id>_status, <id>_justification). */
+export type FieldChanges = Record<string, [unknown, unknown]>;
+
+export interface ProjectChangeRecord {
+  id: number;
+  userId: number | null;
+  userName: string | null;
+  kind: string;
+  changes: FieldChanges;
+  createdAt: Date;
+}
+
 export interface ProjectsRepo {
+  /** A live project (soft-deleted ones are invisible). */
   findById(id: number): Promise<ProjectWithOwner | null>;
+  /** Also finds soft-deleted projects, for admins. */
+  findByIdIncludingDeleted(id: number): Promise<ProjectWithOwner | null>;
+  recordChange(projectId: number, userId: number | null, kind: ChangeKind, changes: FieldChanges, at: Date): Promise<void>;
+  changes(projectId: number, limit: number): Promise<ProjectChangeRecord[]>;
   findIdByRepoUrl(repoUrl: string): Promise<number | null>;
   create(input: NewProject): Promise<Project>;
   /** Optimistic locking: fails with StaleProjectError unless lock_version still matches. */
@@ -65,8 +83,33 @@ export interface ProjectSummary {
 export function createProjectsRepo(db: Client): ProjectsRepo {
   return {
     async findById(id) {
+      const row = await db.project.findFirst({ where: { id, deletedAt: null }, include: withOwner });
+      return row ? toProjectWithOwner(row) : null;
+    },
+    async findByIdIncludingDeleted(id) {
       const row = await db.project.findUnique({ where: { id }, include: withOwner });
       return row ? toProjectWithOwner(row) : null;
+    },
+    async recordChange(projectId, userId, kind, changes, at) {
+      await db.projectChange.create({
+        data: { projectId, userId, kind, changes: changes as unknown as Prisma.InputJsonObject, createdAt: at },
+      });
+    },
+    async changes(projectId, limit) {
+      const rows = await db.projectChange.findMany({
+        where: { projectId },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit,
+        include: { user: { select: { name: true } } },
+      });
+      return rows.map((r) => ({
+        id: r.id,
+        userId: r.userId,
+        userName: r.user?.name ?? null,
+        kind: r.kind,
+        changes: (r.changes ?? {}) as FieldChanges,
+        createdAt: r.createdAt,
+      }));
     },
     async findIdByRepoUrl(repoUrl) {
       const row = await db.project.findUnique({ where: { repoUrl }, select: { id: true } });
@@ -91,6 +134,7 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
     count: () => db.project.count(),
     recentlyUpdated: (limit) =>
       db.project.findMany({
+        where: { deletedAt: null },
         orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
         take: limit,
         select: { id: true, name: true, homepageUrl: true, repoUrl: true, tieredPercentage: true, updatedAt: true },

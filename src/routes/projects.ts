@@ -86,7 +86,7 @@ export function projectRoutes(ctx: AppContext): Router {
     const project = await loadProject(req);
     if (!can(req.user, 'edit', project)) throw forbidden('Only the owner, collaborators and admins may edit this project.');
     const input = formBody(req);
-    const outcome = await updateProject(ctx, project, level, input);
+    const outcome = await updateProject(ctx, req.user, project, level, input);
     if (!outcome.ok) {
       // A stale form is re-rendered against the fresh row so the user sees the other change.
       const current = outcome.status === 409 ? ((await ctx.db.projects.findById(project.id)) ?? project) : project;

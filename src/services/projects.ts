@@ -1,5 +1,7 @@
 import type { Level } from '../criteria/index.ts';
-import { StaleProjectError } from '../db/projects.ts';
+import { StaleProjectError, type ChangeKind, type FieldChanges } from '../db/projects.ts';
+import { snakeCase } from '../presenters/project-json.ts';
+import { can, type Actor } from '../policies/projects.ts';
 import type { Project, ProjectChanges, ProjectWithOwner, StoredAnswer, StoredAnswers, User } from '../db/types.ts';
 import type { ServiceContext } from './context.ts';
 import { initialScoreState, savedFlag, scoreChanges, scoreStateOf } from './project-scores.ts';
@@ -169,6 +171,7 @@ export async function createProject(ctx: ServiceContext, owner: User, input: For
     userId: owner.id,
     entryLocale: owner.preferredLocale,
   });
+  await ctx.db.projects.recordChange(project.id, owner.id, 'create', diffProject({ ...project, name: null, description: null, homepageUrl: null, repoUrl: null }, changes), now);
   return { ok: true, project, previousBadgeLevel: 'in_progress', badgeLevel: scores.badgeLevel };
 }
 
@@ -178,6 +181,7 @@ export async function createProject(ctx: ServiceContext, owner: User, input: For
  */
 export async function updateProject(
   ctx: ServiceContext,
+  actor: Actor,
   project: ProjectWithOwner,
   level: Level,
   input: FormInput,
@@ -204,7 +208,12 @@ export async function updateProject(
   const changes: ProjectChanges = { ...descriptive, ...scoreChanges(ctx.criteria, scores), [savedFlag(level)]: true };
   if (descriptive.repoUrl !== undefined && descriptive.repoUrl !== project.repoUrl) changes.repoUrlUpdatedAt = now;
   try {
-    const saved = await ctx.db.projects.update(project.id, lockVersion, changes, now);
+    const saved = await ctx.db.transaction(async (tx) => {
+      const row = await tx.projects.update(project.id, lockVersion, changes, now);
+      const diff = diffProject(project, changes);
+      if (Object.keys(diff).length > 0) await tx.projects.recordChange(project.id, actor?.id ?? null, changeKind(actor, project), diff, now);
+      return row;
+    });
     return { ok: true, project: saved, previousBadgeLevel: badgeLevelOf(project, ctx), badgeLevel: scores.badgeLevel };
   } catch (err) {
     if (err instanceof StaleProjectError) {
@@ -217,6 +226,38 @@ export async function updateProject(
     }
     throw err;
   }
+}
+
+const DESCRIPTIVE_COLUMNS = [...Object.values(TEXT_FIELDS).map((f) => f.column), ...Object.values(URL_FIELDS)];
+
+function answerLabel(answer: StoredAnswer | undefined): [string, string | null] {
+  return [STATUS_LABELS[answer?.status ?? STATUS.unknown], answer?.justification ?? null];
+}
+
+/** What a save changed, as field -> [old, new], for the project history. */
+export function diffProject(before: Project, changes: ProjectChanges): FieldChanges {
+  const diff: FieldChanges = {};
+  for (const column of DESCRIPTIVE_COLUMNS) {
+    if (!(column in changes)) continue;
+    const next = changes[column];
+    if (next !== before[column]) diff[snakeCase(column)] = [before[column], next];
+  }
+  if (changes.answers) {
+    const ids = new Set([...Object.keys(before.answers), ...Object.keys(changes.answers)]);
+    for (const id of ids) {
+      const [oldStatus, oldText] = answerLabel(before.answers[id]);
+      const [newStatus, newText] = answerLabel(changes.answers[id]);
+      if (oldStatus !== newStatus) diff[`${id}_status`] = [oldStatus, newStatus];
+      if (oldText !== newText) diff[`${id}_justification`] = [oldText, newText];
+    }
+  }
+  return diff;
+}
+
+/** An admin changing a project they have no other right to is recorded as an override. */
+function changeKind(actor: Actor, project: ProjectWithOwner): ChangeKind {
+  const asUser = actor ? { ...actor, role: null } : actor;
+  return can(asUser, 'edit', project) ? 'edit' : 'admin_override';
 }
 
 function isUniqueViolation(err: unknown): boolean {

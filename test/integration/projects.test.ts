@@ -266,3 +266,33 @@ describe('other ways to submit the edit form', () => {
     expect((await t.db.projects.findById(project.id))!.answers.english?.status).toBe(3);
   });
 });
+
+describe('answer history', () => {
+  it('records who changed which answers, and marks an admin change as an override', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner);
+    const agent = await loginAs(t.app, owner);
+    await agent
+      .post(`/projects/${project.id}/passing/edit`)
+      .type('form')
+      .send({ _csrf: await csrfFor(agent), lock_version: '0', name: 'Renamed', interact_status: 'Met', interact_justification: 'Issues and mailing list.' })
+      .expect(303);
+    const admin = await loginAs(t.app, await createUser(t.ctx, { role: 'admin' }));
+    await admin
+      .post(`/projects/${project.id}/passing/edit`)
+      .type('form')
+      .send({ _csrf: await csrfFor(admin), lock_version: '1', interact_status: 'Unmet' })
+      .expect(303);
+    const history = await t.db.projects.changes(project.id, 10);
+    expect(history.map((h) => [h.kind, h.userId])).toEqual([
+      ['admin_override', expect.any(Number) as number],
+      ['edit', owner.id],
+    ]);
+    expect(history[1]!.changes).toEqual({
+      name: [project.name, 'Renamed'],
+      interact_status: ['?', 'Met'],
+      interact_justification: [null, 'Issues and mailing list.'],
+    });
+    expect(history[0]!.changes).toEqual({ interact_status: ['Met', 'Unmet'] });
+  });
+});
