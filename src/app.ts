@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { configurePassport } from './http/auth.ts';
+import { useGithubStrategy } from './http/github-auth.ts';
 import { privateNoStore } from './http/cache.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -8,7 +9,7 @@ import { securityHeaders } from './http/security.ts';
 import { sessionMiddleware } from './http/session.ts';
 import { localeMiddleware, sessionLocals } from './http/view-locals.ts';
 import type { AppContext } from './routes/context.ts';
-import { htmlRoutes, publicRoutes } from './routes/index.ts';
+import { htmlRoutes, publicRoutes, signedRoutes } from './routes/index.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -47,9 +48,11 @@ export function createApp(ctx: AppContext): express.Express {
   for (const router of publicRoutes(ctx)) app.use(router);
 
   const auth = configurePassport(ctx);
+  useGithubStrategy(ctx, auth);
   // 2000 fields: the largest edit form (passing) posts about 150.
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '256kb' }));
+  for (const router of signedRoutes(ctx)) app.use(router);
   app.use(sessionMiddleware(ctx.config, ctx.db.pool));
   app.use(auth.initialize());
   app.use(auth.session());

@@ -31,6 +31,16 @@ const envSchema = z
     UNACTIVATED_USER_DAYS: z.coerce.number().int().min(1).default(7),
     TRANSFER_OFFER_DAYS: z.coerce.number().int().min(1).default(14),
     RATE_RESET_IP_LIMIT: z.coerce.number().int().min(1).default(10),
+    GITHUB_CLIENT_ID: z.string().min(1).optional(),
+    GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Web and API roots; change them for GitHub Enterprise (and for tests). */
+    GITHUB_BASE_URL: z.url().default('https://github.com'),
+    GITHUB_API_URL: z.url().default('https://api.github.com'),
+    REMINDER_IDLE_DAYS: z.coerce.number().int().min(1).default(30),
+    REMINDER_REPEAT_DAYS: z.coerce.number().int().min(1).default(60),
+    MAX_REMINDERS: z.coerce.number().int().min(0).default(2),
+    /** Background jobs (pg-boss); off in tests, which call the job functions directly. */
+    JOBS_ENABLED: bool.optional(),
     RATE_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(20),
     RATE_LOGIN_EMAIL_LIMIT: z.coerce.number().int().min(1).default(5),
     RATE_SIGNUP_IP_LIMIT: z.coerce.number().int().min(1).default(20),
@@ -67,6 +77,10 @@ export interface Config {
   unsubscribeKeys: string[];
   unactivatedUserDays: number;
   transferOfferDays: number;
+  reminders: { idleDays: number; repeatDays: number; limit: number };
+  jobsEnabled: boolean;
+  /** GitHub login is offered only when both client id and secret are configured. */
+  github: { clientId: string; clientSecret: string; baseUrl: string; apiUrl: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -129,5 +143,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       .filter((k) => k.length > 0),
     unactivatedUserDays: env.UNACTIVATED_USER_DAYS,
     transferOfferDays: env.TRANSFER_OFFER_DAYS,
+    reminders: { idleDays: env.REMINDER_IDLE_DAYS, repeatDays: env.REMINDER_REPEAT_DAYS, limit: env.MAX_REMINDERS },
+    jobsEnabled: env.JOBS_ENABLED ?? env.NODE_ENV !== 'test',
+    github:
+      env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
+        ? {
+            clientId: env.GITHUB_CLIENT_ID,
+            clientSecret: env.GITHUB_CLIENT_SECRET,
+            baseUrl: env.GITHUB_BASE_URL.replace(/\/+$/, ''),
+            apiUrl: env.GITHUB_API_URL.replace(/\/+$/, ''),
+          }
+        : null,
   });
 }

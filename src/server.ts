@@ -6,8 +6,10 @@ import { connectDatabase } from './db/client.ts';
 import type { EmbeddedPostgresHandle } from './db/embedded.ts';
 import { deployMigrations } from './db/migrate.ts';
 import { createI18n } from './i18n.ts';
+import { startJobs } from './jobs/index.ts';
 import { createLogger } from './logger.ts';
 import { assertScoreColumns } from './services/project-scores.ts';
+import { createGithubClient } from './services/github.ts';
 import { createMailer } from './services/mail/transport.ts';
 import { seedDemoData } from './services/seed.ts';
 
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   }
 
   const db = connectDatabase(databaseUrl);
-  const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria), mailer: createMailer(config, logger) };
+  const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria), mailer: createMailer(config, logger), github: config.github ? createGithubClient(config.github.apiUrl) : null };
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: mail is written to files', { directory: config.mail.directory });
   if (config.seedDemoData) {
     const seeded = await seedDemoData(ctx);
@@ -49,6 +51,8 @@ async function main(): Promise<void> {
     }
   }
 
+  const jobs = config.jobsEnabled ? await startJobs(ctx, databaseUrl) : undefined;
+
   const server = createApp(ctx).listen(config.port, config.host, () => {
     logger.info('listening', { url: config.publicUrl, host: config.host, port: config.port });
   });
@@ -59,8 +63,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     server.close(() => {
-      void db
-        .close()
+      void (jobs ? jobs.stop({ graceful: true, wait: true }) : Promise.resolve())
+        .then(() => db.close())
         .then(() => embedded?.stop())
         .finally(() => process.exit(0));
     });

@@ -4,18 +4,24 @@ import { PrismaClient } from './generated/client.ts';
 import { createUsersRepo, type UsersRepo } from './users.ts';
 import { createProjectsRepo, type ProjectsRepo } from './projects.ts';
 import { createTokensRepo, type TokensRepo } from './tokens.ts';
+import { createCollaboratorsRepo, type CollaboratorsRepo } from './collaborators.ts';
+import { createAdminRepo, type AdminRepo } from './admin.ts';
+import { createTransfersRepo, type TransfersRepo } from './transfers.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
  * repositories below (or the shared pg pool, which the session store needs).
  */
-export type Repositories = Pick<Database, 'users' | 'projects' | 'tokens'>;
+export type Repositories = Pick<Database, 'users' | 'projects' | 'tokens' | 'admin' | 'collaborators' | 'transfers'>;
 
 export interface Database {
   pool: pg.Pool;
   users: UsersRepo;
   projects: ProjectsRepo;
   tokens: TokensRepo;
+  admin: AdminRepo;
+  collaborators: CollaboratorsRepo;
+  transfers: TransfersRepo;
   /** Runs fn in one transaction with repositories bound to it. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -32,8 +38,11 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     users: createUsersRepo(prisma),
     projects: createProjectsRepo(prisma),
     tokens: createTokensRepo(prisma),
+    admin: createAdminRepo(prisma),
+    collaborators: createCollaboratorsRepo(prisma),
+    transfers: createTransfersRepo(prisma),
     transaction: (fn) =>
-      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx) })),
+      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx) })),
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 import type { NewProject, Project, ProjectChanges, ProjectWithOwner, StoredAnswers } from './types.ts';
 
-type Client = Pick<PrismaClient, 'project' | 'projectChange'>;
+type Client = Pick<PrismaClient, 'project' | 'projectChange' | '$queryRaw'>;
 
 // The JSON column is written only by this module, but it is still parsed on the way out so a
 // hand-edited row cannot smuggle a malformed status into scoring or the API.
@@ -68,6 +68,13 @@ export interface ProjectsRepo {
   /** Optimistic locking: fails with StaleProjectError unless lock_version still matches. */
   update(id: number, lockVersion: number, changes: ProjectChanges, now: Date): Promise<Project>;
   count(): Promise<number>;
+  /** Claims and stamps (last_reminder_at) projects due for a reminder; see services/notifications.ts. */
+  claimReminderTargets(
+    now: Date,
+    options: { idleDays: number; repeatDays: number; limit: number },
+  ): Promise<{ id: number; userId: number; name: string | null; badgePercentage0: number | null }[]>;
+  /** Live (not soft-deleted) projects the user owns. */
+  countOwnedBy(userId: number): Promise<number>;
   recentlyUpdated(limit: number): Promise<ProjectSummary[]>;
 }
 
@@ -132,6 +139,29 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
       return toProject(row);
     },
     count: () => db.project.count(),
+    async claimReminderTargets(now, { idleDays, repeatDays, limit }) {
+      // One statement: concurrent runs skip rows another run has locked, and the stamp does not
+      // touch updated_at (a reminder is not an edit).
+      const rows = await db.$queryRaw<{ id: number; user_id: number; name: string | null; badge_percentage_0: number | null }[]>`
+        UPDATE projects p SET last_reminder_at = ${now}
+        FROM (
+          SELECT pr.id FROM projects pr JOIN users u ON u.id = pr.user_id
+          WHERE pr.deleted_at IS NULL
+            AND COALESCE(pr.badge_percentage_0, 0) < 100
+            AND NOT pr.disabled_reminders
+            AND pr.updated_at < ${now}::timestamptz - make_interval(days => ${idleDays})
+            AND (pr.last_reminder_at IS NULL OR pr.last_reminder_at < ${now}::timestamptz - make_interval(days => ${repeatDays}))
+            AND (pr.lost_passing_at IS NULL OR pr.lost_passing_at < ${now}::timestamptz - make_interval(days => ${idleDays}))
+            AND u.notification_emails AND u.email IS NOT NULL AND NOT u.blocked
+          ORDER BY COALESCE(pr.last_reminder_at, pr.updated_at), pr.id
+          LIMIT ${limit}
+          FOR UPDATE OF pr SKIP LOCKED
+        ) due
+        WHERE p.id = due.id
+        RETURNING p.id, p.user_id, p.name, p.badge_percentage_0`;
+      return rows.map((r) => ({ id: r.id, userId: r.user_id, name: r.name, badgePercentage0: r.badge_percentage_0 }));
+    },
+    countOwnedBy: (userId) => db.project.count({ where: { userId, deletedAt: null } }),
     recentlyUpdated: (limit) =>
       db.project.findMany({
         where: { deletedAt: null },

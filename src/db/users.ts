@@ -13,6 +13,20 @@ export interface NewLocalUser {
   activated?: boolean;
 }
 
+export interface ProfileChanges {
+  name?: string;
+  preferredLocale?: string;
+  notificationEmails?: boolean;
+  importantNotifications?: boolean;
+}
+
+export interface GithubIdentity {
+  uid: string;
+  nickname: string;
+  name: string;
+  email: string | null;
+}
+
 export interface UsersRepo {
   findById(id: number): Promise<User | null>;
   findLocalByEmail(email: string): Promise<User | null>;
@@ -21,6 +35,14 @@ export interface UsersRepo {
   activate(id: number, at: Date): Promise<void>;
   setPassword(id: number, passwordDigest: string): Promise<void>;
   recordActivationMail(id: number, at: Date): Promise<void>;
+  updateProfile(id: number, changes: ProfileChanges): Promise<User>;
+  /** The account for a GitHub identity, created on first login; nickname and email follow GitHub. */
+  upsertGithub(identity: GithubIdentity, at: Date): Promise<User>;
+  setEmail(id: number, email: string): Promise<void>;
+  /** Deletes never-activated local accounts created before the cutoff that own and edit nothing. */
+  purgeUnactivated(createdBefore: Date): Promise<number>;
+  /** Opt out of notification mail (unsubscribe link); returns whether anything changed. */
+  disableNotifications(id: number): Promise<boolean>;
   count(): Promise<number>;
 }
 
@@ -51,6 +73,39 @@ export function createUsersRepo(db: Client): UsersRepo {
     },
     async setPassword(id, passwordDigest) {
       await db.user.update({ where: { id }, data: { passwordDigest } });
+    },
+    updateProfile: (id, changes) => db.user.update({ where: { id }, data: changes }),
+    async upsertGithub(identity, at) {
+      const existing = await db.user.findFirst({ where: { provider: 'github', uid: identity.uid } });
+      const email = identity.email?.toLowerCase() ?? null;
+      if (existing) {
+        return db.user.update({ where: { id: existing.id }, data: { nickname: identity.nickname, email: email ?? existing.email, lastLoginAt: at } });
+      }
+      return db.user.create({
+        data: {
+          provider: 'github',
+          uid: identity.uid,
+          nickname: identity.nickname,
+          name: identity.name.slice(0, 255),
+          email,
+          activated: true,
+          activatedAt: at,
+          lastLoginAt: at,
+        },
+      });
+    },
+    async setEmail(id, email) {
+      await db.user.update({ where: { id }, data: { email: email.toLowerCase() } });
+    },
+    async purgeUnactivated(createdBefore) {
+      const result = await db.user.deleteMany({
+        where: { provider: 'local', activated: false, createdAt: { lt: createdBefore }, projects: { none: {} }, additionalRights: { none: {} } },
+      });
+      return result.count;
+    },
+    async disableNotifications(id) {
+      const result = await db.user.updateMany({ where: { id, notificationEmails: true }, data: { notificationEmails: false } });
+      return result.count === 1;
     },
     async recordActivationMail(id, at) {
       await db.user.update({ where: { id }, data: { activationEmailSentAt: at } });

@@ -17,7 +17,12 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what = 'The requested page'): HttpError => new HttpError(404, 'not_found', `${what} was not found.`);
-export const forbidden = (message = 'You are not allowed to do that.'): HttpError => new HttpError(403, 'forbidden', message);
+/**
+ * Without a message the page shows the translated generic text; with one, the specific message
+ * (a code without a translation falls back to the message on the error page).
+ */
+export const forbidden = (message?: string): HttpError =>
+  message ? new HttpError(403, 'forbidden_detail', message) : new HttpError(403, 'forbidden', 'You are not allowed to do that.');
 
 /** Format comes from the URL suffix (as upstream), or from a JSON request body. */
 export function wantsJson(req: Request): boolean {

@@ -16,7 +16,8 @@ export function securityHeaders(config: Readonly<Config>): RequestHandler[] {
           styleSrc: ["'self'"],
           baseUri: ["'self'"],
           frameAncestors: ["'none'"],
-          formAction: ["'self'"],
+          // The GitHub login form posts here and is redirected on to GitHub's authorize page.
+          formAction: ["'self'", ...(config.github ? [new URL(config.github.baseUrl).origin] : [])],
         },
       },
       strictTransportSecurity: config.isProduction ? { maxAge: 631139040, includeSubDomains: true, preload: true } : false,

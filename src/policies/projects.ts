@@ -37,13 +37,19 @@ export function canCreateProject(actor: Actor): boolean {
   return !!actor && !actor.blocked;
 }
 
+/** Facts that need I/O to establish (the caller looks them up; the policy stays pure). */
+export interface ExternalFacts {
+  /** The actor logged in with GitHub and GitHub reports push access to the project's repository. */
+  githubPusher?: boolean;
+}
+
 /** The one question every route asks. `subjectUserId` is the collaborator being removed. */
-export function can(actor: Actor, action: ProjectAction, project: ProjectFacts, subjectUserId?: number): boolean {
+export function can(actor: Actor, action: ProjectAction, project: ProjectFacts, subjectUserId?: number, facts: ExternalFacts = {}): boolean {
   if (action === 'view') return true;
   if (!actor || actor.blocked) return false;
   if (isAdmin(actor)) return true;
   const owner = project.userId === actor.id;
-  const collaborator = project.additionalRightUserIds.includes(actor.id);
+  const collaborator = project.additionalRightUserIds.includes(actor.id) || facts.githubPusher === true;
   switch (action) {
     case 'edit':
     case 'add_collaborator':

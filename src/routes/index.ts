@@ -1,11 +1,16 @@
 import type { Router } from 'express';
 import type passport from 'passport';
 import { accountRoutes } from './accounts.ts';
+import { adminRoutes } from './admin.ts';
 import { badgeRoutes } from './badges.ts';
+import { collaboratorRoutes } from './collaborators.ts';
 import type { AppContext } from './context.ts';
+import { deletionRoutes } from './deletion.ts';
 import { homeRoutes } from './home.ts';
+import { profileRoutes, signedLinkRoutes } from './profile.ts';
 import { projectRoutes } from './projects.ts';
 import { sessionRoutes } from './sessions.ts';
+import { transferRoutes } from './transfers.ts';
 import { userRoutes } from './users.ts';
 
 /**
@@ -25,8 +30,26 @@ import { userRoutes } from './users.ts';
  *   GET|POST /account_activations(/new) accounts.ts resend the activation link
  *   GET|POST /password_resets(/new)     accounts.ts ask for a reset link
  *   GET  /password_resets/:token        accounts.ts new-password form; POST sets it
+ *   GET|POST /account(/password|/email|/delete)  profile.ts  own profile, password, email, deletion
+ *   GET  /email_changes/:token          profile.ts  confirm page; POST switches the address
+ *   GET|POST /unsubscribe               profile.ts  signed one-click unsubscribe (no session, no CSRF)
  *   GET  /projects/new, POST /projects  projects.ts create a project
  *   GET  /projects/:id                  projects.ts redirect to the first level
+ *   GET  /projects/:id/collaborators    collaborators.ts  owner + collaborators, add form (before :level)
+ *   POST /projects/:id/collaborators    collaborators.ts  add a collaborator by user id or email
+ *   POST /projects/:id/collaborators/:userId/delete  collaborators.ts  remove one (or step down)
+ *   GET|POST /projects/:id/transfer     transfers.ts  offer ownership (admins: transfer now) (before :level)
+ *   POST /projects/:id/transfer/cancel  transfers.ts  withdraw the open offer
+ *   GET  /transfers                     transfers.ts  the user's open incoming and outgoing offers
+ *   GET  /transfers/:transferId         transfers.ts  the offer, for its recipient only
+ *   POST /transfers/:transferId/accept|decline       transfers.ts  answer the offer
+ *   GET|POST /projects/:id/delete       deletion.ts confirm with a rationale; POST soft-deletes (before :level)
+ *   GET  /admin                         admin.ts    admin index (admins only; whole /admin area gated)
+ *   GET  /admin/users(/:id)             admin.ts    user search (name or exact email) and one user's page
+ *   POST /admin/users/:id/block|unblock|delete      admin.ts  block with a reason, unblock, delete (or anonymise)
+ *   GET  /admin/projects/deleted        admin.ts    soft-deleted projects still restorable
+ *   POST /admin/projects/:id/restore    admin.ts    undo a soft delete
+ *   GET  /admin/changes                 admin.ts    recently changed projects (spot checks, admin overrides)
  *   GET  /projects/:id/:level           projects.ts read-only answers of one level
  *   GET  /projects/:id/:level/edit      projects.ts edit form of one level
  *   POST|PUT|PATCH /projects/:id/:level/edit       save the form
@@ -35,6 +58,11 @@ export function publicRoutes(ctx: AppContext): Router[] {
   return [badgeRoutes(ctx)];
 }
 
+/** Authenticated by a signed token in the link, not by session or CSRF token. */
+export function signedRoutes(ctx: AppContext): Router[] {
+  return [signedLinkRoutes(ctx)];
+}
+
 export function htmlRoutes(ctx: AppContext, auth: passport.PassportStatic): Router[] {
-  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), projectRoutes(ctx)];
+  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), projectRoutes(ctx)];
 }

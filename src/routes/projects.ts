@@ -7,6 +7,8 @@ import { legacyLevel, parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { can, canCreateProject } from '../policies/projects.ts';
 import { projectPageView } from '../presenters/project-view.ts';
+import { isGithubPusher } from '../services/github.ts';
+import { notifyLevelChange } from '../services/notifications.ts';
 import { createProject, updateProject, type FormInput } from '../services/projects.ts';
 import { isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
@@ -71,20 +73,27 @@ export function projectRoutes(ctx: AppContext): Router {
     }
     const level = levelParam(req);
     const project = await loadProject(req);
-    res.render('projects/show', { ...projectPageView(ctx.criteria, project, level), canEdit: can(req.user, 'edit', project) });
+    res.render('projects/show', { ...projectPageView(ctx.criteria, project, level), canEdit: can(req.user, 'edit', project), canTransfer: can(req.user, 'transfer', project), canDelete: can(req.user, 'delete', project) });
   });
+
+  /** Edit right, asking GitHub about push access only when nothing else already grants it. */
+  async function mayEdit(req: Request, project: ProjectWithOwner): Promise<boolean> {
+    if (can(req.user, 'edit', project)) return true;
+    const githubPusher = await isGithubPusher(ctx.github, ctx.config.github?.baseUrl, req.user, req.session.githubToken, project);
+    return can(req.user, 'edit', project, undefined, { githubPusher });
+  }
 
   router.get('/projects/:id/:level/edit', requireLogin, async (req, res) => {
     const level = levelParam(req);
     const project = await loadProject(req);
-    if (!can(req.user, 'edit', project)) throw forbidden('Only the owner, collaborators and admins may edit this project.');
+    if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
     renderEdit(res, project, level, 200, {}, {});
   });
 
   const update = async (req: Request, res: Response) => {
     const level = levelParam(req);
     const project = await loadProject(req);
-    if (!can(req.user, 'edit', project)) throw forbidden('Only the owner, collaborators and admins may edit this project.');
+    if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
     const input = formBody(req);
     const outcome = await updateProject(ctx, req.user, project, level, input);
     if (!outcome.ok) {
@@ -94,6 +103,7 @@ export function projectRoutes(ctx: AppContext): Router {
       return;
     }
     if (outcome.badgeLevel !== outcome.previousBadgeLevel) {
+      await notifyLevelChange(ctx, outcome.project, outcome.previousBadgeLevel, outcome.badgeLevel);
       const lost = isLoss(ctx.criteria, 'metal', outcome.previousBadgeLevel, outcome.badgeLevel);
       addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', { level: outcome.badgeLevel });
     } else {

@@ -1,8 +1,10 @@
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type passport from 'passport';
 import type { User } from '../db/types.ts';
 import { safeReturnTo } from '../http/auth.ts';
+import { notFound } from '../http/errors.ts';
+import { GITHUB_SCOPES } from '../http/github-auth.ts';
 import { rateLimiters } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
 import type { AppContext } from './context.ts';
@@ -22,19 +24,59 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
   const router = Router();
   const limits = rateLimiters(ctx.config);
 
+  const renderLogin = (res: Response, status: number, input: { email?: string }, errorKey?: string) => {
+    res.status(status).render('sessions/new', {
+      input,
+      errors: errorKey ? { form: [{ key: errorKey }] } : {},
+      showResend: errorKey === 'errors.not_activated',
+      githubScopes: ctx.config.github ? GITHUB_SCOPES : null,
+    });
+  };
+
   router.get('/login', (req, res) => {
     if (req.user) {
       addFlash(req, 'info', 'flash.already_logged_in');
       res.redirect(303, '/');
       return;
     }
-    res.render('sessions/new', { input: {}, errors: {} });
+    renderLogin(res, 200, {});
+  });
+
+  router.post('/auth/github', (req, res, next) => {
+    if (!ctx.config.github) throw notFound('GitHub login');
+    const returnTo = safeReturnTo(req.session.returnTo);
+    req.session.returnTo = returnTo;
+    (auth.authenticate('github') as RequestHandler)(req, res, next);
+  });
+
+  router.get('/auth/github/callback', (req, res, next) => {
+    if (!ctx.config.github) throw notFound('GitHub login');
+    const returnTo = safeReturnTo(req.session.returnTo);
+    const handler = auth.authenticate('github', (err: unknown, user: User | false, info?: { githubToken?: string }) => {
+      if (err || !user) {
+        // Denied on GitHub, state mismatch, blocked account or GitHub unreachable.
+        if (err) ctx.logger.warn('GitHub login failed', { error: err instanceof Error ? err.message : 'unknown' });
+        addFlash(req, 'danger', 'flash.github_failed');
+        res.redirect(303, '/login');
+        return;
+      }
+      req.login(user, (loginErr) => {
+        if (loginErr) {
+          next(loginErr);
+          return;
+        }
+        req.session.githubToken = info?.githubToken;
+        addFlash(req, 'success', 'flash.logged_in', { name: user.name });
+        res.redirect(303, returnTo ?? '/');
+      });
+    }) as RequestHandler;
+    handler(req, res, next);
   });
 
   router.post('/login', ...limits.login, (req, res, next) => {
     const parsed = loginSchema.safeParse(req.body);
     if (!parsed.success) {
-      res.status(422).render('sessions/new', { input: { email: emailOf(req.body) }, errors: { form: [{ key: 'errors.login_failed' }] } });
+      renderLogin(res, 422, { email: emailOf(req.body) }, 'errors.login_failed');
       return;
     }
     const handler = auth.authenticate('local', (err: unknown, user: User | false, info?: { message?: string }) => {
@@ -44,12 +86,12 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
       }
       if (!user && info?.message === 'not_activated') {
         // Only reached with the right password, so it reveals nothing to a guesser.
-        res.status(403).render('sessions/new', { input: { email: parsed.data.email }, errors: { form: [{ key: 'errors.not_activated' }] }, showResend: true });
+        renderLogin(res, 403, { email: parsed.data.email }, 'errors.not_activated');
         return;
       }
       if (!user) {
         // One message for unknown email and wrong password: no account enumeration.
-        res.status(401).render('sessions/new', { input: { email: parsed.data.email }, errors: { form: [{ key: 'errors.login_failed' }] } });
+        renderLogin(res, 401, { email: parsed.data.email }, 'errors.login_failed');
         return;
       }
       const returnTo = safeReturnTo(req.session.returnTo);

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { CriteriaSet } from '../criteria/index.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import type { GithubClient } from './github.ts';
 import type { Mailer } from './mail/transport.ts';
 
 /** What every use-case needs; tests build one around a throwaway database. */
@@ -13,5 +14,7 @@ export interface ServiceContext {
   now: () => Date;
   i18n: i18n;
   mailer: Mailer;
+  /** Null when GitHub login is not configured. */
+  github: GithubClient | null;
   logger: Logger;
 }

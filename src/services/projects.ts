@@ -1,7 +1,7 @@
 import type { Level } from '../criteria/index.ts';
 import { StaleProjectError, type ChangeKind, type FieldChanges } from '../db/projects.ts';
 import { snakeCase } from '../presenters/project-json.ts';
-import { can, type Actor } from '../policies/projects.ts';
+import { can, isAdmin, type Actor } from '../policies/projects.ts';
 import type { Project, ProjectChanges, ProjectWithOwner, StoredAnswer, StoredAnswers, User } from '../db/types.ts';
 import type { ServiceContext } from './context.ts';
 import { initialScoreState, savedFlag, scoreChanges, scoreStateOf } from './project-scores.ts';
@@ -256,6 +256,7 @@ export function diffProject(before: Project, changes: ProjectChanges): FieldChan
 
 /** An admin changing a project they have no other right to is recorded as an override. */
 function changeKind(actor: Actor, project: ProjectWithOwner): ChangeKind {
+  if (!isAdmin(actor)) return 'edit';
   const asUser = actor ? { ...actor, role: null } : actor;
   return can(asUser, 'edit', project) ? 'edit' : 'admin_override';
 }

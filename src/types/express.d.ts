@@ -12,6 +12,8 @@ declare module 'express-session' {
   interface SessionData {
     flash?: { type: 'success' | 'info' | 'warning' | 'danger'; key: string; values?: Record<string, string | number> }[];
     returnTo?: string;
+    /** OAuth token of a GitHub login, used only to ask GitHub about push rights. */
+    githubToken?: string;
   }
 }
 

@@ -180,3 +180,21 @@ describe('unexpected failures', () => {
     await broken.close().catch(() => undefined);
   });
 });
+
+describe('403 pages', () => {
+  it('show the specific reason given by the route', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await t.db.projects.create({ userId: owner.id, name: 'Mine', repoUrl: 'https://example.org/forbidden-reason' });
+    const stranger = await loginAs(t.app, await createUser(t.ctx));
+    const res = await stranger.get(`/projects/${project.id}/passing/edit`).expect(403);
+    expect(res.text).toContain('Only the owner, collaborators and admins may edit this project.');
+  });
+});
+
+describe('page titles', () => {
+  it('name the page before the site', async () => {
+    const res = await request(t.app).get('/login').expect(200);
+    expect(res.text).toContain('<title>Log in – Best Practices Badge</title>');
+    expect((await request(t.app).get('/').expect(200)).text).toContain('<title>Best Practices Badge</title>');
+  });
+});

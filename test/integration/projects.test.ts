@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser, csrfFor, csrfFrom, loginAs } from '../support/factories.ts';
+import { waitForMail } from '../support/smtp.ts';
 
 let t: TestApp;
 
@@ -149,6 +150,8 @@ describe('GET/POST /projects/:id/:level/edit', () => {
     expect(saved.firstAchievedPassingAt).toEqual(saved.achievedPassingAt);
     const show = await agent.get(`/projects/${project.id}/passing`).expect(200);
     expect(show.text).toContain('Congratulations! The project has earned the passing badge.');
+    const mail = await waitForMail(t.mail, owner.email!, (m) => m.subject.includes('earned the passing badge'));
+    expect(mail.text).toContain(`/projects/${project.id}/badge`);
   });
 
   it('re-renders with the input kept and stores nothing when any field is invalid', async () => {

@@ -6,6 +6,7 @@ import { connectDatabase, type Database } from '../../src/db/client.ts';
 import { createI18n } from '../../src/i18n.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { AppContext } from '../../src/routes/context.ts';
+import { createGithubClient } from '../../src/services/github.ts';
 import { createMailer } from '../../src/services/mail/transport.ts';
 import { createTestDatabase } from './database.ts';
 import { startSmtpCatcher, type CapturedMail } from './smtp.ts';
@@ -46,6 +47,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     logger,
     i18n: await createI18n(set),
     mailer: createMailer(config, logger),
+    github: config.github ? createGithubClient(config.github.apiUrl) : null,
   };
   return {
     app: createApp(ctx),

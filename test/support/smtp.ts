@@ -41,7 +41,7 @@ export async function startSmtpCatcher(): Promise<{ url: string; messages: Captu
         const headerBlock = raw.split(/\r?\n\r?\n/)[0] ?? '';
         const header = (name: string) => {
           const m = new RegExp(`^${name}: ?((?:.*)(?:\\r?\\n[ \\t].*)*)`, 'im').exec(headerBlock);
-          return m ? decodeHeaderWords(m[1]!.replace(/\r?\n[ \t]/g, ' ')) : undefined;
+          return m ? decodeHeaderWords(m[1]!.replace(/\r?\n[ \t]/g, ' ')).trim() : undefined;
         };
         messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, text, subject: header('Subject') ?? '', header });
         callback();

@@ -7,7 +7,10 @@ export type { Mailer, MailMessage } from './transport.ts';
 /** Mail about the account itself; always sent, never carries an unsubscribe link. */
 export type AccountMail = 'activation' | 'password_reset' | 'email_change' | 'email_changed_notice';
 /** Everything else; honours notification_emails and carries a one-click unsubscribe link. */
-export type NotificationMail = 'transfer_offer' | 'transfer_accepted' | 'transfer_declined' | 'transfer_direct';
+export type NotificationMail = 'transfer_offer' | 'transfer_accepted' | 'transfer_declined' | 'transfer_direct' | 'collaborator_added' | 'reminder' | 'level_gained' | 'level_lost';
+
+/** Badge level news uses its own opt-out (important_notifications); everything else notification_emails. */
+const IMPORTANT: ReadonlySet<NotificationMail> = new Set(['level_gained', 'level_lost']);
 
 type Recipient = Pick<User, 'id' | 'name' | 'email' | 'preferredLocale'>;
 type Values = Record<string, string | number>;
@@ -28,11 +31,12 @@ export async function sendAccountMail(ctx: ServiceContext, user: Recipient, kind
 /** Returns false when the user has opted out (or has no address) and nothing was sent. */
 export async function sendNotification(
   ctx: ServiceContext,
-  user: Recipient & Pick<User, 'notificationEmails'>,
+  user: Recipient & Pick<User, 'notificationEmails'> & Partial<Pick<User, 'importantNotifications'>>,
   kind: NotificationMail,
   values: Values,
 ): Promise<boolean> {
-  if (!user.email || !user.notificationEmails) return false;
+  const wanted = IMPORTANT.has(kind) ? user.importantNotifications === true : user.notificationEmails;
+  if (!user.email || !wanted) return false;
   const link = unsubscribeUrl(ctx.config.publicUrl, ctx.config.unsubscribeKeys, user.id, ctx.now());
   const { subject, body, signature } = compose(ctx, user.preferredLocale, kind, { name: user.name, ...values });
   const footer = ctx.i18n.getFixedT(user.preferredLocale, 'mail')('unsubscribe_footer', { url: link });

@@ -1,0 +1,50 @@
+import PgBoss from 'pg-boss';
+import type { ServiceContext } from '../services/context.ts';
+import { purgeDeletedProjects } from '../services/deletion.ts';
+import { purgeUnactivatedUsers, sendReminders } from '../services/notifications.ts';
+
+/**
+ * Scheduled work on a PostgreSQL-backed queue (pg-boss): every app instance may run this, but a
+ * scheduled job is created once per slot and each job is fetched by one worker only, so mails
+ * are not sent twice. Job bodies are plain service functions, tested without the queue.
+ */
+export const JOBS = {
+  maintenance: { cron: '15 3 * * *' },
+  reminders: { cron: '45 3 * * *' },
+} as const;
+
+export type JobName = keyof typeof JOBS;
+
+export function jobHandlers(ctx: ServiceContext): Record<JobName, () => Promise<unknown>> {
+  return {
+    maintenance: async () => {
+      const users = await purgeUnactivatedUsers(ctx, ctx.config.unactivatedUserDays);
+      const projects = await purgeDeletedProjects(ctx);
+      ctx.logger.info('maintenance done', { purgedUnactivatedUsers: users, purgedDeletedProjects: projects });
+    },
+    reminders: async () => {
+      const sent = await sendReminders(ctx, ctx.config.reminders);
+      ctx.logger.info('reminders sent', { sent });
+    },
+  };
+}
+
+export async function startJobs(
+  ctx: ServiceContext,
+  databaseUrl: string,
+  handlers: Record<JobName, () => Promise<unknown>> = jobHandlers(ctx),
+): Promise<PgBoss> {
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss' });
+  boss.on('error', (err) => {
+    ctx.logger.error('job queue error', { error: err instanceof Error ? err.message : String(err) });
+  });
+  await boss.start();
+  for (const [name, job] of Object.entries(JOBS) as [JobName, (typeof JOBS)[JobName]][]) {
+    await boss.createQueue(name);
+    await boss.schedule(name, job.cron, {}, { tz: 'UTC' });
+    await boss.work(name, async () => {
+      await handlers[name]();
+    });
+  }
+  return boss;
+}

@@ -1,0 +1,98 @@
+import { Router, type Request, type Response } from 'express';
+import type { ProjectWithOwner, User } from '../db/types.ts';
+import { requireLogin } from '../http/auth.ts';
+import { HttpError, notFound, wantsJson } from '../http/errors.ts';
+import { parseId } from '../http/params.ts';
+import { addFlash } from '../http/view-locals.ts';
+import { DEFAULT_LOCALE } from '../i18n.ts';
+import { can } from '../policies/projects.ts';
+import { addCollaborator, collaboratorsPage, removeCollaborator, type ChangeOutcome, type FormInput } from '../services/collaborators.ts';
+import type { FieldErrors } from '../services/validation.ts';
+import type { AppContext } from './context.ts';
+
+type RefusalCode = 'collaborators_view_forbidden' | 'collaborators_add_forbidden' | 'collaborators_remove_forbidden';
+
+function formBody(req: Request): FormInput {
+  return req.body && typeof req.body === 'object' ? (req.body as FormInput) : {};
+}
+
+/** requireLogin runs first on every route here, so the user is always present. */
+function currentUser(req: Request): User {
+  if (!req.user) throw new HttpError(401, 'login_required', 'Login required');
+  return req.user;
+}
+
+/**
+ * Collaborators ("additional rights"): who besides the owner may edit a project.
+ *
+ * Must be mounted before the project routes: `/projects/:id/:level` would otherwise claim
+ * `/projects/:id/collaborators` as an unknown level.
+ */
+export function collaboratorRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
+
+  // Upstream silently ignored forbidden collaborator changes; an explicit 403 tells the user why.
+  const refused = (code: RefusalCode): HttpError => new HttpError(403, code, t(`errors.http.${code}`));
+
+  async function loadProject(req: Request): Promise<ProjectWithOwner> {
+    const project = await ctx.db.projects.findById(parseId(req.params.id as string));
+    if (!project) throw notFound('The project');
+    return project;
+  }
+
+  async function renderPage(req: Request, res: Response, project: ProjectWithOwner, status: number, input: FormInput, errors: FieldErrors) {
+    const page = await collaboratorsPage(ctx, req.user, project);
+    res.status(status).render('collaborators/index', { project, ...page, input, errors });
+  }
+
+  async function sendFailure(req: Request, res: Response, project: ProjectWithOwner, outcome: Exclude<ChangeOutcome, { ok: true }>, input: FormInput, refusal: RefusalCode) {
+    if (outcome.status === 403) throw refused(refusal);
+    if (outcome.status === 404) throw notFound('The project');
+    if (wantsJson(req)) {
+      const details: Record<string, string[]> = {};
+      for (const [field, messages] of Object.entries(outcome.errors)) details[field] = messages.map((m) => t(m.key, m.values ?? {}));
+      res.status(outcome.status).json({ error: t('collaborators:errors_summary', { count: Object.keys(details).length }), details });
+      return;
+    }
+    await renderPage(req, res, project, outcome.status, input, outcome.errors);
+  }
+
+  router.get('/projects/:id/collaborators', requireLogin, async (req, res) => {
+    const project = await loadProject(req);
+    if (!can(req.user, 'edit', project)) throw refused('collaborators_view_forbidden');
+    await renderPage(req, res, project, 200, {}, {});
+  });
+
+  router.post('/projects/:id/collaborators', requireLogin, async (req, res) => {
+    const project = await loadProject(req);
+    if (!can(req.user, 'add_collaborator', project)) throw refused('collaborators_add_forbidden');
+    const input = formBody(req);
+    const outcome = await addCollaborator(ctx, currentUser(req), project, input);
+    if (!outcome.ok) {
+      await sendFailure(req, res, project, outcome, input, 'collaborators_add_forbidden');
+      return;
+    }
+    addFlash(req, 'success', 'collaborators:added', { name: outcome.user.name, id: outcome.user.id });
+    res.redirect(303, `/projects/${project.id}/collaborators`);
+  });
+
+  router.post('/projects/:id/collaborators/:userId/delete', requireLogin, async (req, res) => {
+    const project = await loadProject(req);
+    const userId = parseId(req.params.userId as string, 'The collaborator');
+    if (!can(req.user, 'remove_collaborator', project, userId)) throw refused('collaborators_remove_forbidden');
+    const actor = currentUser(req);
+    const outcome = await removeCollaborator(ctx, actor, project, userId);
+    if (!outcome.ok) {
+      await sendFailure(req, res, project, outcome, {}, 'collaborators_remove_forbidden');
+      return;
+    }
+    const remaining = { ...project, additionalRightUserIds: project.additionalRightUserIds.filter((id) => id !== userId) };
+    if (userId === actor.id) addFlash(req, 'success', 'collaborators:left');
+    else addFlash(req, 'success', 'collaborators:removed', { name: outcome.user.name, id: outcome.user.id });
+    // Someone who just gave up their own rights can no longer open the collaborators page.
+    res.redirect(303, can(actor, 'edit', remaining) ? `/projects/${project.id}/collaborators` : `/projects/${project.id}`);
+  });
+
+  return router;
+}

@@ -1,0 +1,126 @@
+import { Router, type Request, type Response } from 'express';
+import { requireLogin } from '../http/auth.ts';
+import { addFlash } from '../http/view-locals.ts';
+import { SUPPORTED_LOCALES } from '../i18n.ts';
+import { verifyUnsubscribe } from '../services/mail/unsubscribe.ts';
+import {
+  changePassword,
+  confirmEmailChange,
+  deleteAccount,
+  emailChangeTokenValid,
+  requestEmailChange,
+  unsubscribe,
+  updateProfile,
+} from '../services/profile.ts';
+import type { FieldErrors } from '../services/validation.ts';
+import type { AppContext } from './context.ts';
+
+function body(req: Request): Record<string, unknown> {
+  return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+}
+
+/** The signed-in user's own account: profile, email, password, deletion. */
+export function profileRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const render = (res: Response, status: number, errors: FieldErrors = {}, input: Record<string, unknown> = {}) => {
+    res.status(status).render('profile/edit', { errors, input, locales: SUPPORTED_LOCALES });
+  };
+
+  router.get('/account', requireLogin, (_req, res) => {
+    render(res, 200);
+  });
+
+  router.post('/account', requireLogin, async (req, res) => {
+    const outcome = await updateProfile(ctx, req.user!, body(req));
+    if (!outcome.ok) {
+      render(res, 422, outcome.errors, body(req));
+      return;
+    }
+    addFlash(req, 'success', 'profile:saved');
+    res.redirect(303, '/account');
+  });
+
+  router.post('/account/password', requireLogin, async (req, res) => {
+    const outcome = await changePassword(ctx, req.user!, body(req));
+    if (!outcome.ok) {
+      render(res, 422, outcome.errors);
+      return;
+    }
+    addFlash(req, 'success', 'profile:password_changed');
+    res.redirect(303, '/account');
+  });
+
+  router.post('/account/email', requireLogin, async (req, res) => {
+    const outcome = await requestEmailChange(ctx, req.user!, body(req));
+    if (!outcome.ok) {
+      render(res, 422, outcome.errors, { new_email: body(req).email });
+      return;
+    }
+    addFlash(req, 'info', 'profile:email_change_sent');
+    res.redirect(303, '/account');
+  });
+
+  router.get('/email_changes/:token', async (req, res) => {
+    res.set('Referrer-Policy', 'no-referrer');
+    const valid = await emailChangeTokenValid(ctx, req.params.token);
+    res.status(valid ? 200 : 404).render('profile/confirm-email', { token: req.params.token, valid });
+  });
+
+  router.post('/email_changes/:token', async (req, res) => {
+    const result = await confirmEmailChange(ctx, req.params.token);
+    if (result !== 'changed') {
+      res.status(result === 'taken' ? 409 : 404).render('profile/confirm-email', { token: req.params.token, valid: false, taken: result === 'taken' });
+      return;
+    }
+    addFlash(req, 'success', 'profile:email_changed');
+    res.redirect(303, req.user ? '/account' : '/login');
+  });
+
+  router.post('/account/delete', requireLogin, async (req, res, next) => {
+    const outcome = await deleteAccount(ctx, req.user!, body(req));
+    if (!outcome.ok) {
+      render(res, 422, outcome.errors);
+      return;
+    }
+    req.logout((err) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      req.session.destroy(() => {
+        res.clearCookie('badgeapp_session');
+        res.redirect(303, '/');
+      });
+    });
+  });
+
+  return router;
+}
+
+/**
+ * Routes authenticated by a signed token instead of a session: mail providers send the RFC 8058
+ * one-click unsubscribe POST without cookies or CSRF token, so these are mounted before both.
+ */
+export function signedLinkRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/unsubscribe', (req, res) => {
+    const userId = verifyUnsubscribe(ctx.config.unsubscribeKeys, req.query, ctx.now());
+    res.status(userId === null ? 400 : 200).render('profile/unsubscribe', { valid: userId !== null, query: req.query, done: false });
+  });
+
+  router.post('/unsubscribe', async (req, res) => {
+    // One-click clients post to the link itself; the form posts the same fields in its body.
+    const params = { ...(req.query as Record<string, unknown>), ...body(req) };
+    const userId = verifyUnsubscribe(ctx.config.unsubscribeKeys, params, ctx.now());
+    if (userId === null) {
+      res.status(400).render('profile/unsubscribe', { valid: false, query: {}, done: false });
+      return;
+    }
+    await unsubscribe(ctx, userId);
+    res.render('profile/unsubscribe', { valid: true, query: {}, done: true });
+  });
+
+  return router;
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import type { Repositories } from '../db/client.ts';
+import type { ProjectWithOwner, User } from '../db/types.ts';
+import { can, isAdmin, type Actor } from '../policies/projects.ts';
+import type { ServiceContext } from './context.ts';
+import { sendNotification } from './mail/index.ts';
+import { LIMITS, addError, hasErrors, type FieldErrors } from './validation.ts';
+
+export type FormInput = Record<string, unknown>;
+
+/** The one form field: a user id ("12" or "#12") or an email address of a local account. */
+export const COLLABORATOR_FIELD = 'collaborator';
+
+const MAX_ID = 2 ** 31 - 1;
+const ALLOWED_FIELDS = new Set(['_csrf', COLLABORATOR_FIELD]);
+
+const fieldSchema = z
+  .string({ error: 'collaborators:errors.required' })
+  .trim()
+  .min(1, 'collaborators:errors.required')
+  .max(LIMITS.email, 'collaborators:errors.too_long');
+const emailSchema = z.email();
+
+export interface PersonView {
+  id: number;
+  name: string;
+  nickname: string | null;
+  /** Present only when the viewer is an admin. */
+  email?: string | null;
+  blocked: boolean;
+  /** Whether the viewer may remove this person (never true for the owner). */
+  removable: boolean;
+  isViewer: boolean;
+}
+
+export interface CollaboratorsPage {
+  owner: PersonView;
+  collaborators: PersonView[];
+  canAdd: boolean;
+  showEmails: boolean;
+}
+
+export type ChangeOutcome =
+  | { ok: true; user: Pick<User, 'id' | 'name'> }
+  | { ok: false; status: 403 | 404 | 422; errors: FieldErrors };
+
+type Target = { by: 'id'; id: number } | { by: 'email'; email: string };
+
+/** Everything the collaborators page shows; email addresses are left out unless the viewer is an admin. */
+export async function collaboratorsPage(ctx: ServiceContext, viewer: Actor, project: ProjectWithOwner): Promise<CollaboratorsPage> {
+  const showEmails = isAdmin(viewer);
+  const [owner, rows] = await Promise.all([ctx.db.users.findById(project.userId), ctx.db.collaborators.list(project.id)]);
+  const viewerId = viewer?.id;
+  return {
+    showEmails,
+    canAdd: can(viewer, 'add_collaborator', project),
+    owner: {
+      id: project.userId,
+      name: owner?.name ?? project.owner.name,
+      nickname: owner?.nickname ?? project.owner.nickname,
+      ...(showEmails ? { email: owner?.email ?? null } : {}),
+      blocked: owner?.blocked ?? false,
+      removable: false,
+      isViewer: viewerId === project.userId,
+    },
+    collaborators: rows.map((r) => ({
+      id: r.userId,
+      name: r.name,
+      nickname: r.nickname,
+      ...(showEmails ? { email: r.email } : {}),
+      blocked: r.blocked,
+      removable: can(viewer, 'remove_collaborator', project, r.userId),
+      isViewer: viewerId === r.userId,
+    })),
+  };
+}
+
+function parseTarget(input: FormInput, errors: FieldErrors): Target | undefined {
+  for (const field of Object.keys(input)) {
+    if (!ALLOWED_FIELDS.has(field)) addError(errors, field, 'errors.unknown_field', { field });
+  }
+  const parsed = fieldSchema.safeParse(input[COLLABORATOR_FIELD]);
+  if (!parsed.success) {
+    const key = parsed.error.issues[0]?.message ?? 'collaborators:errors.required';
+    addError(errors, COLLABORATOR_FIELD, key.startsWith('collaborators:') ? key : 'collaborators:errors.required', { max: LIMITS.email });
+    return undefined;
+  }
+  const value = parsed.data;
+  const id = /^#?([1-9][0-9]*)$/.exec(value)?.[1];
+  if (id !== undefined) {
+    if (Number(id) <= MAX_ID) return { by: 'id', id: Number(id) };
+    addError(errors, COLLABORATOR_FIELD, 'collaborators:errors.unknown_id', { id });
+    return undefined;
+  }
+  if (value.includes('@') && emailSchema.safeParse(value).success) return { by: 'email', email: value.toLowerCase() };
+  addError(errors, COLLABORATOR_FIELD, 'collaborators:errors.format');
+  return undefined;
+}
+
+function refuse(status: 403 | 404 | 422, key: string, values?: Record<string, string | number>): ChangeOutcome {
+  const errors: FieldErrors = {};
+  addError(errors, status === 422 ? COLLABORATOR_FIELD : 'form', key, values);
+  return { ok: false, status, errors };
+}
+
+/** The project as it is now, with its row locked until the transaction ends; null when it is gone. */
+async function lockedProject(tx: Repositories, projectId: number): Promise<ProjectWithOwner | null> {
+  if (!(await tx.collaborators.lockProject(projectId))) return null;
+  return tx.projects.findById(projectId);
+}
+
+/**
+ * Gives a user edit rights on the project. Refuses the owner, unknown and blocked accounts and
+ * people who already have rights. When a non-admin looks someone up by email address, every
+ * refusal reads the same, so the form cannot be used to find out who has an account (or which
+ * address the owner or a collaborator uses).
+ */
+export async function addCollaborator(ctx: ServiceContext, actor: User, project: ProjectWithOwner, input: FormInput): Promise<ChangeOutcome> {
+  const errors: FieldErrors = {};
+  const target = parseTarget(input, errors);
+  if (!target || hasErrors(errors)) return { ok: false, status: 422, errors };
+  const neutral = target.by === 'email' && !isAdmin(actor);
+  const now = ctx.now();
+
+  const outcome = await ctx.db.transaction(async (tx): Promise<ChangeOutcome & { added?: User }> => {
+    const current = await lockedProject(tx, project.id);
+    if (!current) return refuse(404, 'collaborators:errors.project_gone');
+    // Rights may have changed since the route checked them (e.g. the actor was just removed).
+    if (!can(actor, 'add_collaborator', current)) return refuse(403, 'errors.http.collaborators_add_forbidden');
+    const user = target.by === 'id' ? await tx.users.findById(target.id) : await tx.users.findLocalByEmail(target.email);
+    const refusal = (key: string, values?: Record<string, string | number>) =>
+      refuse(422, neutral ? 'collaborators:errors.email_not_added' : key, values);
+    if (!user) {
+      return target.by === 'id' ? refusal('collaborators:errors.unknown_id', { id: target.id }) : refusal('collaborators:errors.unknown_email');
+    }
+    if (user.id === current.userId) return refusal('collaborators:errors.is_owner', { id: user.id });
+    if (user.blocked) return refusal('collaborators:errors.blocked', { id: user.id });
+    if (current.additionalRightUserIds.includes(user.id) || !(await tx.collaborators.add(current.id, user.id, now))) {
+      return refusal('collaborators:errors.duplicate', { id: user.id });
+    }
+    const before = current.additionalRightUserIds;
+    const after = [...before, user.id].sort((a, b) => a - b);
+    await tx.projects.recordChange(current.id, actor.id, 'edit', { additional_rights: [before, after] }, now);
+    return { ok: true, user: { id: user.id, name: user.name }, added: user };
+  });
+
+  if (outcome.ok && outcome.added) await notifyAdded(ctx, outcome.added, actor, project);
+  return outcome.ok ? { ok: true, user: outcome.user } : outcome;
+}
+
+/** Takes edit rights away; collaborators may use this to step down themselves. */
+export async function removeCollaborator(ctx: ServiceContext, actor: User, project: ProjectWithOwner, userId: number): Promise<ChangeOutcome> {
+  const now = ctx.now();
+  return ctx.db.transaction(async (tx): Promise<ChangeOutcome> => {
+    const current = await lockedProject(tx, project.id);
+    if (!current) return refuse(404, 'collaborators:errors.project_gone');
+    if (!can(actor, 'remove_collaborator', current, userId)) return refuse(403, 'errors.http.collaborators_remove_forbidden');
+    const user = await tx.users.findById(userId);
+    if (!user || !current.additionalRightUserIds.includes(userId) || !(await tx.collaborators.remove(current.id, userId))) {
+      const errors: FieldErrors = {};
+      addError(errors, 'form', 'collaborators:errors.not_collaborator', { id: userId });
+      return { ok: false, status: 422, errors };
+    }
+    const before = current.additionalRightUserIds;
+    const after = before.filter((id) => id !== userId);
+    await tx.projects.recordChange(current.id, actor.id, 'edit', { additional_rights: [before, after] }, now);
+    return { ok: true, user: { id: user.id, name: user.name } };
+  });
+}
+
+/**
+ * Tells the new collaborator, so nobody holds edit rights without knowing it. The rights are
+ * already committed; a mail failure is logged rather than reported as a failed change.
+ */
+async function notifyAdded(ctx: ServiceContext, user: User, actor: User, project: ProjectWithOwner): Promise<void> {
+  try {
+    await sendNotification(ctx, user, 'collaborator_added', {
+      actorName: actor.name,
+      projectName: project.name ?? `#${project.id}`,
+      url: `${ctx.config.publicUrl}/projects/${project.id}`,
+      collaboratorsUrl: `${ctx.config.publicUrl}/projects/${project.id}/collaborators`,
+    });
+  } catch (err) {
+    ctx.logger.warn('collaborator notification failed', { projectId: project.id, userId: user.id, error: err instanceof Error ? err.message : String(err) });
+  }
+}

@@ -1,0 +1,67 @@
+import type { Project } from '../db/types.ts';
+import { isLoss } from './scoring/index.ts';
+import type { ServiceContext } from './context.ts';
+import { sendNotification } from './mail/index.ts';
+
+/**
+ * Tells the owner when a save changed the project's badge level. Mail trouble must not undo or
+ * fail a save that already happened, so errors are logged (without addresses) and swallowed.
+ */
+export async function notifyLevelChange(ctx: ServiceContext, project: Project, previousLevel: string, newLevel: string): Promise<void> {
+  if (previousLevel === newLevel) return;
+  try {
+    const owner = await ctx.db.users.findById(project.userId);
+    if (!owner) return;
+    const lost = isLoss(ctx.criteria, 'metal', previousLevel, newLevel);
+    const t = ctx.i18n.getFixedT(owner.preferredLocale);
+    await sendNotification(ctx, owner, lost ? 'level_lost' : 'level_gained', {
+      projectName: project.name ?? t('projects.unnamed'),
+      level: t(`badge_levels.${newLevel}`, { defaultValue: newLevel }),
+      url: `${ctx.config.publicUrl}/projects/${project.id}`,
+      badgeUrl: `${ctx.config.publicUrl}/projects/${project.id}/badge`,
+    });
+  } catch (err) {
+    ctx.logger.error('level change mail failed', { projectId: project.id, error: err instanceof Error ? err.message : 'unknown' });
+  }
+}
+
+export interface ReminderOptions {
+  /** Projects untouched for at least this many days are reminded. */
+  idleDays: number;
+  /** And not reminded again within this many days. */
+  repeatDays: number;
+  /** At most this many mails per run, so a backlog drains slowly instead of all at once. */
+  limit: number;
+}
+
+/**
+ * Daily reminder to owners of projects still in progress and left untouched. The targets are
+ * claimed and stamped in one statement (FOR UPDATE SKIP LOCKED), so two app instances running
+ * the job at the same time never remind the same project twice.
+ */
+export async function sendReminders(ctx: ServiceContext, options: ReminderOptions): Promise<number> {
+  const now = ctx.now();
+  const claimed = await ctx.db.projects.claimReminderTargets(now, options);
+  let sent = 0;
+  for (const target of claimed) {
+    const owner = await ctx.db.users.findById(target.userId);
+    if (!owner) continue;
+    const t = ctx.i18n.getFixedT(owner.preferredLocale);
+    try {
+      const delivered = await sendNotification(ctx, owner, 'reminder', {
+        projectName: target.name ?? t('projects.unnamed'),
+        percent: target.badgePercentage0 ?? 0,
+        url: `${ctx.config.publicUrl}/projects/${target.id}`,
+      });
+      if (delivered) sent += 1;
+    } catch (err) {
+      ctx.logger.error('reminder mail failed', { projectId: target.id, error: err instanceof Error ? err.message : 'unknown' });
+    }
+  }
+  return sent;
+}
+
+/** Local accounts never activated within the allowed days (and owning nothing) are removed. */
+export async function purgeUnactivatedUsers(ctx: ServiceContext, days: number): Promise<number> {
+  return ctx.db.users.purgeUnactivated(new Date(ctx.now().getTime() - days * 86_400_000));
+}

@@ -1,0 +1,122 @@
+import bcrypt from 'bcrypt';
+import { z } from 'zod';
+import type { User } from '../db/types.ts';
+import { SUPPORTED_LOCALES } from '../i18n.ts';
+import { removeAccount } from './admin.ts';
+import type { ServiceContext } from './context.ts';
+import { sendAccountMail } from './mail/index.ts';
+import { passwordProblem } from './passwords.ts';
+import { consumeToken, issueToken, peekToken } from './tokens.ts';
+import { LIMITS, addError, hasErrors, isTextValid, type FieldErrors } from './validation.ts';
+
+const EMAIL_CHANGE_HOURS = 24;
+
+export type Outcome = { ok: true } | { ok: false; errors: FieldErrors };
+
+const checkbox = z.union([z.literal('1'), z.literal('on'), z.literal('true')]).optional().transform((v) => v !== undefined);
+
+const profileSchema = z.object({
+  name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').refine(isTextValid, 'errors.control_characters'),
+  preferred_locale: z.enum(SUPPORTED_LOCALES, { message: 'errors.invalid' }),
+  notification_emails: checkbox,
+  important_notifications: checkbox,
+  _csrf: z.string().optional(),
+});
+
+function collect(issues: z.core.$ZodIssue[], errors: FieldErrors): void {
+  for (const issue of issues) {
+    const key = issue.message.startsWith('errors.') ? issue.message : 'errors.invalid';
+    addError(errors, String(issue.path[0] ?? 'form'), key, key === 'errors.too_long' ? { max: LIMITS.userName } : undefined);
+  }
+}
+
+export async function updateProfile(ctx: ServiceContext, user: User, input: unknown): Promise<Outcome> {
+  const parsed = profileSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors: FieldErrors = {};
+    collect(parsed.error.issues, errors);
+    return { ok: false, errors };
+  }
+  const d = parsed.data;
+  await ctx.db.users.updateProfile(user.id, {
+    name: d.name,
+    preferredLocale: d.preferred_locale,
+    notificationEmails: d.notification_emails,
+    importantNotifications: d.important_notifications,
+  });
+  return { ok: true };
+}
+
+async function currentPasswordMatches(user: User, password: unknown): Promise<boolean> {
+  return typeof password === 'string' && !!user.passwordDigest && (await bcrypt.compare(password, user.passwordDigest));
+}
+
+export async function changePassword(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<Outcome> {
+  const errors: FieldErrors = {};
+  if (!(await currentPasswordMatches(user, input.current_password))) addError(errors, 'current_password', 'profile:wrong_password');
+  const password = input.password;
+  const problem = typeof password === 'string' ? passwordProblem(password) : 'errors.password_short';
+  if (problem) addError(errors, 'password', problem);
+  else if (password !== input.password_confirmation) addError(errors, 'password_confirmation', 'errors.password_mismatch');
+  if (hasErrors(errors) || typeof password !== 'string') return { ok: false, errors };
+  await ctx.db.users.setPassword(user.id, await bcrypt.hash(password, ctx.config.bcryptCost));
+  return { ok: true };
+}
+
+/**
+ * The new address must prove it is reachable before it replaces the old one, so a typo cannot
+ * lock anyone out. The answer does not say whether the address already belongs to an account.
+ */
+export async function requestEmailChange(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<Outcome> {
+  const errors: FieldErrors = {};
+  if (!(await currentPasswordMatches(user, input.current_password))) addError(errors, 'current_password', 'profile:wrong_password');
+  const email = z.string().trim().max(LIMITS.email).pipe(z.email()).safeParse(input.email);
+  if (!email.success) addError(errors, 'email', 'errors.email');
+  if (hasErrors(errors) || !email.success) return { ok: false, errors };
+  const address = email.data.toLowerCase();
+  if (address === user.email) return { ok: true };
+  if (await ctx.db.users.findLocalByEmail(address)) return { ok: true };
+  const token = await issueToken(ctx, user, 'email_change', EMAIL_CHANGE_HOURS * 3600_000, address);
+  await sendAccountMail(ctx, user, 'email_change', { url: `${ctx.config.publicUrl}/email_changes/${token}`, hours: EMAIL_CHANGE_HOURS }, address);
+  return { ok: true };
+}
+
+export async function emailChangeTokenValid(ctx: ServiceContext, token: string): Promise<boolean> {
+  return (await peekToken(ctx, token, 'email_change')) !== null;
+}
+
+export async function confirmEmailChange(ctx: ServiceContext, token: string): Promise<'changed' | 'invalid' | 'taken'> {
+  const row = await consumeToken(ctx, token, 'email_change');
+  const user = row ? await ctx.db.users.findById(row.userId) : null;
+  if (!row?.newEmail || !user) return 'invalid';
+  if (await ctx.db.users.findLocalByEmail(row.newEmail)) return 'taken';
+  const oldEmail = user.email;
+  try {
+    await ctx.db.users.setEmail(user.id, row.newEmail);
+  } catch (err) {
+    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'P2002') return 'taken';
+    throw err;
+  }
+  // Tell the old address, so a hijacked session changing the address does not go unnoticed.
+  if (oldEmail) await sendAccountMail(ctx, user, 'email_changed_notice', {}, oldEmail);
+  return 'changed';
+}
+
+export type DeleteOutcome = { ok: true } | { ok: false; errors: FieldErrors };
+
+export async function deleteAccount(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<DeleteOutcome> {
+  const errors: FieldErrors = {};
+  if (user.provider === 'local' && !(await currentPasswordMatches(user, input.current_password))) {
+    addError(errors, 'current_password', 'profile:wrong_password');
+  }
+  const owned = await ctx.db.projects.countOwnedBy(user.id);
+  if (owned > 0) addError(errors, 'form', 'profile:still_owns_projects', { count: owned });
+  if (hasErrors(errors)) return { ok: false, errors };
+  await ctx.db.transaction((tx) => removeAccount(tx, user.id, 'account deleted by its owner'));
+  return { ok: true };
+}
+
+/** Signed unsubscribe link: turns notification mail off. */
+export async function unsubscribe(ctx: ServiceContext, userId: number): Promise<boolean> {
+  return ctx.db.users.disableNotifications(userId);
+}
