@@ -13,7 +13,7 @@ export function sessionMiddleware(config: Readonly<Config>, pool: pg.Pool): Requ
   return session({
     name: SESSION_COOKIE,
     secret: config.sessionSecret,
-    store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60 }),
+    store: new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 15 * 60, ttl: SESSION_IDLE_MS / 1000 }),
     resave: false,
     // No cookie until something is stored, so anonymous readers stay cookie-free (CDN-cacheable).
     saveUninitialized: false,

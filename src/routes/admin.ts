@@ -21,6 +21,7 @@ import {
 } from '../services/admin.ts';
 import { RESTORE_DAYS, restoreProject, type FormInput } from '../services/deletion.ts';
 import type { FieldErrors } from '../services/validation.ts';
+import { formBody } from '../http/request.ts';
 import type { AppContext } from './context.ts';
 
 const requireAdmin: RequestHandler = (req, _res, next) => {
@@ -28,9 +29,6 @@ const requireAdmin: RequestHandler = (req, _res, next) => {
   next();
 };
 
-function formBody(req: Request): FormInput {
-  return req.body && typeof req.body === 'object' ? (req.body as FormInput) : {};
-}
 
 /** The admin area: users (search, block, delete), deleted projects (restore) and recent changes. */
 export function adminRoutes(ctx: AppContext): Router {

@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { cdnCacheable } from '../http/cache.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { parseId } from '../http/params.ts';
 import { badgeLevelName, presentBadge, presentProject } from '../presenters/project-json.ts';
 import { isBadgeStyle, parseBadgeValue, renderBadgeSvg, type BadgeStyle } from '../services/badge.ts';
+import { loadProject } from '../http/request.ts';
 import type { AppContext } from './context.ts';
 
 /**
@@ -24,16 +24,10 @@ export function badgeRoutes(ctx: AppContext): Router {
     res.type('image/svg+xml').set('Content-Disposition', 'inline').send(svg);
   };
 
-  async function loadProject(req: Request) {
-    const id = parseId(req.params.id as string);
-    const project = await ctx.db.projects.findById(id);
-    if (!project) throw notFound('The project');
-    return project;
-  }
 
   router.get(['/projects/:id/badge', '/projects/:id/badge.svg'], async (req, res) => {
     const style = styleOf(req);
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     const level = badgeLevelName(ctx.criteria, project.tieredPercentage);
     const value = parseBadgeValue(project.tieredPercentage < 100 ? String(project.tieredPercentage) : level);
     if (value === null) throw new Error(`No badge image for level ${level}`);
@@ -42,13 +36,13 @@ export function badgeRoutes(ctx: AppContext): Router {
   });
 
   router.get('/projects/:id/badge.json', async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
     res.json(presentBadge(ctx.criteria, project));
   });
 
   router.get('/projects/:id.json', async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
     res.json(presentProject(ctx.criteria, project));
   });

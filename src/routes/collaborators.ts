@@ -8,13 +8,11 @@ import { DEFAULT_LOCALE } from '../i18n.ts';
 import { can } from '../policies/projects.ts';
 import { addCollaborator, collaboratorsPage, removeCollaborator, type ChangeOutcome, type FormInput } from '../services/collaborators.ts';
 import type { FieldErrors } from '../services/validation.ts';
+import { formBody, loadProject } from '../http/request.ts';
 import type { AppContext } from './context.ts';
 
 type RefusalCode = 'collaborators_view_forbidden' | 'collaborators_add_forbidden' | 'collaborators_remove_forbidden';
 
-function formBody(req: Request): FormInput {
-  return req.body && typeof req.body === 'object' ? (req.body as FormInput) : {};
-}
 
 /** requireLogin runs first on every route here, so the user is always present. */
 function currentUser(req: Request): User {
@@ -35,11 +33,6 @@ export function collaboratorRoutes(ctx: AppContext): Router {
   // Upstream silently ignored forbidden collaborator changes; an explicit 403 tells the user why.
   const refused = (code: RefusalCode): HttpError => new HttpError(403, code, t(`errors.http.${code}`));
 
-  async function loadProject(req: Request): Promise<ProjectWithOwner> {
-    const project = await ctx.db.projects.findById(parseId(req.params.id as string));
-    if (!project) throw notFound('The project');
-    return project;
-  }
 
   async function renderPage(req: Request, res: Response, project: ProjectWithOwner, status: number, input: FormInput, errors: FieldErrors) {
     const page = await collaboratorsPage(ctx, req.user, project);
@@ -59,13 +52,13 @@ export function collaboratorRoutes(ctx: AppContext): Router {
   }
 
   router.get('/projects/:id/collaborators', requireLogin, async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     if (!can(req.user, 'edit', project)) throw refused('collaborators_view_forbidden');
     await renderPage(req, res, project, 200, {}, {});
   });
 
   router.post('/projects/:id/collaborators', requireLogin, async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     if (!can(req.user, 'add_collaborator', project)) throw refused('collaborators_add_forbidden');
     const input = formBody(req);
     const outcome = await addCollaborator(ctx, currentUser(req), project, input);
@@ -78,7 +71,7 @@ export function collaboratorRoutes(ctx: AppContext): Router {
   });
 
   router.post('/projects/:id/collaborators/:userId/delete', requireLogin, async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     const userId = parseId(req.params.userId as string, 'The collaborator');
     if (!can(req.user, 'remove_collaborator', project, userId)) throw refused('collaborators_remove_forbidden');
     const actor = currentUser(req);

@@ -12,21 +12,14 @@ import { notifyLevelChange } from '../services/notifications.ts';
 import { createProject, updateProject, type FormInput } from '../services/projects.ts';
 import { isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
+import { formBody, loadProject } from '../http/request.ts';
 import type { AppContext } from './context.ts';
 
-function formBody(req: Request): FormInput {
-  return req.body && typeof req.body === 'object' ? (req.body as FormInput) : {};
-}
 
 export function projectRoutes(ctx: AppContext): Router {
   const router = Router();
   const firstLevel = ctx.criteria.levels[0]!;
 
-  async function loadProject(req: Request): Promise<ProjectWithOwner> {
-    const project = await ctx.db.projects.findById(parseId(req.params.id as string));
-    if (!project) throw notFound('The project');
-    return project;
-  }
 
   function levelParam(req: Request): Level {
     const level = ctx.criteria.level(req.params.level as string);
@@ -72,7 +65,7 @@ export function projectRoutes(ctx: AppContext): Router {
       return;
     }
     const level = levelParam(req);
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     res.render('projects/show', { ...projectPageView(ctx.criteria, project, level), canEdit: can(req.user, 'edit', project), canTransfer: can(req.user, 'transfer', project), canDelete: can(req.user, 'delete', project) });
   });
 
@@ -85,14 +78,14 @@ export function projectRoutes(ctx: AppContext): Router {
 
   router.get('/projects/:id/:level/edit', requireLogin, async (req, res) => {
     const level = levelParam(req);
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
     renderEdit(res, project, level, 200, {}, {});
   });
 
   const update = async (req: Request, res: Response) => {
     const level = levelParam(req);
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
     const input = formBody(req);
     const outcome = await updateProject(ctx, req.user, project, level, input);

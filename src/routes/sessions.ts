@@ -12,6 +12,7 @@ import type { AppContext } from './context.ts';
 const loginSchema = z.object({
   email: z.string().trim().min(1).max(254),
   password: z.string().min(1).max(1024),
+  remember_me: z.literal('1').optional(),
   _csrf: z.string().optional(),
 });
 
@@ -66,6 +67,8 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
           return;
         }
         req.session.githubToken = info?.githubToken;
+        // GitHub logins never get a persistent cookie: the session ends with the browser.
+        req.session.cookie.maxAge = undefined;
         addFlash(req, 'success', 'flash.logged_in', { name: user.name });
         res.redirect(303, returnTo ?? '/');
       });
@@ -101,6 +104,9 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
           next(loginErr);
           return;
         }
+        // "Remember me" keeps the cookie across browser restarts; either way the session ends
+        // after 48 hours without a request (server-side expiry).
+        if (!parsed.data.remember_me) req.session.cookie.maxAge = undefined;
         addFlash(req, 'success', 'flash.logged_in', { name: user.name });
         res.redirect(303, returnTo ?? '/');
       });

@@ -23,15 +23,13 @@ import {
   type FormInput,
 } from '../services/transfers.ts';
 import { addError, type FieldErrors } from '../services/validation.ts';
+import { formBody, loadProject } from '../http/request.ts';
 import type { AppContext } from './context.ts';
 
 type Refusal = 'not_owner' | 'not_recipient' | 'not_admin';
 
 const cancelSchema = z.object({ _csrf: z.string().optional(), transfer_id: z.string().regex(/^[1-9][0-9]{0,9}$/) });
 
-function formBody(req: Request): FormInput {
-  return req.body && typeof req.body === 'object' ? (req.body as FormInput) : {};
-}
 
 function projectName(project: Pick<ProjectWithOwner, 'id' | 'name'>): string {
   return project.name ?? `#${project.id}`;
@@ -49,11 +47,6 @@ export function transferRoutes(ctx: AppContext): Router {
   // the specific reason (translated here) on the page and in JSON.
   const refused = (reason: Refusal): HttpError => new HttpError(403, `transfer_${reason}`, t(`transfers:forbidden.${reason}`));
 
-  async function loadProject(req: Request): Promise<ProjectWithOwner> {
-    const project = await ctx.db.projects.findById(parseId(req.params.id as string));
-    if (!project) throw notFound('The project');
-    return project;
-  }
 
   /** Loads the offer and refuses anyone but its recipient (404 first: ids are not secret). */
   async function loadOwnTransfer(req: Request): Promise<TransferRecord> {
@@ -95,13 +88,13 @@ export function transferRoutes(ctx: AppContext): Router {
   }
 
   router.get('/projects/:id/transfer', requireLogin, async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     if (!can(req.user, 'transfer', project)) throw refused('not_owner');
     await renderProjectPage(req, res, project, 200, {}, {});
   });
 
   router.post('/projects/:id/transfer', requireLogin, async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     if (!can(req.user, 'transfer', project)) throw refused('not_owner');
     const input = formBody(req);
     const parsed = parseTransferForm(input);
@@ -130,7 +123,7 @@ export function transferRoutes(ctx: AppContext): Router {
   });
 
   router.post('/projects/:id/transfer/cancel', requireLogin, async (req, res) => {
-    const project = await loadProject(req);
+    const project = await loadProject(ctx.db, req);
     if (!can(req.user, 'transfer', project)) throw refused('not_owner');
     const parsed = cancelSchema.safeParse(formBody(req));
     if (!parsed.success) {

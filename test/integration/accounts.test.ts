@@ -198,3 +198,21 @@ describe('page titles', () => {
     expect((await request(t.app).get('/').expect(200)).text).toContain('<title>Best Practices Badge</title>');
   });
 });
+
+describe('remember me', () => {
+  it('gives a persistent cookie only when asked; otherwise the cookie ends with the browser', async () => {
+    const user = await createUser(t.ctx);
+    for (const [remember, persistent] of [[undefined, false], ['1', true]] as const) {
+      const agent = request.agent(t.app);
+      const form = await agent.get('/login');
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({ _csrf: csrfFrom(form.text), email: user.email, password: DEFAULT_PASSWORD, ...(remember ? { remember_me: remember } : {}) })
+        .expect(303);
+      expect(/Expires=/.test(sessionCookie(res)!)).toBe(persistent);
+      const rows = await t.db.pool.query<{ hours: string }>("SELECT extract(epoch FROM expire - now()) / 3600 AS hours FROM session ORDER BY expire DESC LIMIT 1");
+      expect(Number(rows.rows[0]!.hours)).toBeGreaterThan(47);
+    }
+  });
+});

@@ -1,0 +1,19 @@
+import type { Request } from 'express';
+import type { Database } from '../db/client.ts';
+import type { ProjectWithOwner } from '../db/types.ts';
+import { notFound } from './errors.ts';
+import { parseId } from './params.ts';
+
+export type FormInput = Record<string, unknown>;
+
+/** The parsed body (urlencoded or JSON), or an empty object when there is none. */
+export function formBody(req: Request): FormInput {
+  return req.body && typeof req.body === 'object' ? (req.body as FormInput) : {};
+}
+
+/** The live project named by the `:id` route parameter, or a 404. */
+export async function loadProject(db: Pick<Database, 'projects'>, req: Request): Promise<ProjectWithOwner> {
+  const project = await db.projects.findById(parseId(req.params.id as string));
+  if (!project) throw notFound('The project');
+  return project;
+}
