@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { MAIL_API_URL, SMTP_CATCHER_URL } from './test/e2e/ports.ts';
 
 /**
  * End-to-end tests drive Debian's chromium (Playwright cannot download its own browsers here)
- * against the real server with a fresh embedded PostgreSQL cluster per run.
+ * against the real server with a fresh embedded PostgreSQL cluster per run. The server delivers
+ * its mail by SMTP to test/e2e/smtp-catcher.ts, which the tests read through its HTTP API.
  */
 const port = 3100;
 const baseURL = `http://127.0.0.1:${port}`;
@@ -61,24 +63,37 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // The runner's environment is passed on; a DATABASE_URL there must not redirect the tests
-    // away from their own fresh embedded cluster, nor PUBLIC_URL change the links they follow.
-    command: 'unset DATABASE_URL PUBLIC_URL; exec node --import tsx src/server.ts',
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    // SIGTERM lets the server stop its embedded PostgreSQL cleanly.
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      SEED_DEMO_DATA: 'false',
-      NODE_ENV: 'test',
-      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+  // Started in this order and stopped in reverse: the mail catcher outlives the app.
+  webServer: [
+    {
+      command: 'exec node --import tsx test/e2e/smtp-catcher.ts',
+      url: `${MAIL_API_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
     },
-  },
+    {
+      // The runner's environment is passed on; a DATABASE_URL there must not redirect the tests
+      // away from their own fresh embedded cluster, nor PUBLIC_URL change the links they follow.
+      command: 'unset DATABASE_URL PUBLIC_URL; exec node --import tsx src/server.ts',
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      // SIGTERM lets the server stop its embedded PostgreSQL cleanly.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        SEED_DEMO_DATA: 'false',
+        NODE_ENV: 'test',
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+        SMTP_URL: SMTP_CATCHER_URL,
+      },
+    },
+  ],
 });

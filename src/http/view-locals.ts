@@ -29,12 +29,38 @@ export function sessionLocals(config: Readonly<Config>): RequestHandler {
     res.locals.publicUrl = config.publicUrl;
     // Generated lazily: only pages with a form create (and store) a token.
     res.locals.csrfToken = () => generateToken(req);
-    if (req.session.flash?.length) {
-      res.locals.flash = req.session.flash;
-      delete req.session.flash;
-    } else {
-      res.locals.flash = [];
-    }
+    res.locals.flash = [];
+
+    // Flash messages are taken out of the session only by a page that shows them, so a
+    // redirect chain (/projects/1 -> /projects/1/passing) does not swallow them.
+    const render: (view: string, options?: object) => void = res.render.bind(res);
+    res.render = (view: string, options?: object) => {
+      if (req.session.flash?.length) {
+        res.locals.flash = req.session.flash;
+        delete req.session.flash;
+      }
+      render(view, options);
+    };
+
+    // express-session saves after the response headers go out; a browser that follows the
+    // redirect at once could read the session before the flash (or login) is stored.
+    const redirect: (status: number, url: string) => void = res.redirect.bind(res);
+    res.redirect = (statusOrUrl: number | string, maybeUrl?: string) => {
+      const [status, url] = typeof statusOrUrl === 'number' ? [statusOrUrl, maybeUrl ?? '/'] : [302, statusOrUrl];
+      // After logout the session is gone (destroyed); there is nothing to save.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed as always present
+      if (!req.session) {
+        redirect(status, url);
+        return;
+      }
+      req.session.save((err) => {
+        if (err) {
+          next(err);
+          return;
+        }
+        redirect(status, url);
+      });
+    };
     next();
   };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { loadCriteria, type Criterion } from '../../src/criteria/index.ts';
-import { linkFrom, waitForMailFile } from './mailbox.ts';
+import { watchForErrors } from './browser-errors.ts';
+import { linkFrom, waitForMail } from './mailbox.ts';
 
 /**
  * The journey a maintainer takes to earn the passing badge: sign up, register a project,
@@ -13,23 +14,6 @@ if (!passing) throw new Error('criteria/passing.yml did not load a "passing" lev
 
 const MET_JUSTIFICATION = (id: string) => `Evidence at https://example.org/${id}`;
 const SHOULD_UNMET_JUSTIFICATION = 'Not done yet, planned for the next release.';
-
-/** Collects everything the browser reports as an error; CSP violations arrive as console errors. */
-function watchForErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    const where = message.location().url;
-    errors.push(`console: ${message.text()} (${where})`);
-  });
-  page.on('pageerror', (error) => {
-    errors.push(`page error: ${error.message}`);
-  });
-  page.on('requestfailed', (request) => {
-    errors.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`);
-  });
-  return errors;
-}
 
 async function answer(page: Page, criterion: Criterion): Promise<void> {
   const fieldset = page.locator(`fieldset[id="${criterion.id}"]`);
@@ -70,7 +54,7 @@ test('a maintainer earns the passing badge', async ({ page }) => {
   });
 
   await test.step('activate the account from the mail and log in', async () => {
-    const mail = await waitForMailFile(email);
+    const mail = await waitForMail(email, /^Activate your /);
     await page.goto(linkFrom(mail, '/account_activations/'));
     await page.getByRole('button', { name: 'Activate my account' }).click();
     await expect(page).toHaveURL(/\/login$/);

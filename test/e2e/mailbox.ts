@@ -1,27 +1,44 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { decodeQuotedPrintable } from '../support/smtp.ts';
+import { MAIL_API_URL } from './ports.ts';
 
 /**
- * Without SMTP_URL the server writes each message as an .eml file under DATA_DIR/mail; the
- * end-to-end tests read their mail from there.
+ * The app delivers mail by SMTP to the end-to-end mail catcher (test/e2e/smtp-catcher.ts);
+ * the tests read it back from the catcher's HTTP API.
  */
-export async function waitForMailFile(to: string, timeoutMs = 10_000): Promise<string> {
-  const dir = path.join(process.env.BADGEAPP_E2E_DATA_DIR ?? '', 'mail');
+export interface Mail {
+  /** Envelope recipients, lower-cased. */
+  to: string[];
+  subject: string;
+  /** Plain-text body, transfer encoding (quoted-printable, base64) decoded. */
+  text: string;
+}
+
+export async function mailTo(to: string): Promise<Mail[]> {
+  const response = await fetch(`${MAIL_API_URL}/messages?to=${encodeURIComponent(to)}`);
+  if (!response.ok) throw new Error(`mail catcher answered ${response.status} for ${to}`);
+  return (await response.json()) as Mail[];
+}
+
+/**
+ * Polls the catcher until a message to the address arrives whose subject matches (delivery is
+ * asynchronous to the page that triggers it) and returns the newest such message.
+ */
+export async function waitForMail(to: string, subject: string | RegExp = /(?:)/, timeoutMs = 10_000): Promise<Mail> {
+  const matches = (mail: Mail) => (typeof subject === 'string' ? mail.subject === subject : subject.test(mail.subject));
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [];
-    for (const file of files) {
-      const text = decodeQuotedPrintable(fs.readFileSync(path.join(dir, file), 'utf8'));
-      if (new RegExp(`^To: .*${to.replace(/[.+]/g, '\\$&')}`, 'im').test(text)) return text;
+    const found = (await mailTo(to)).filter(matches).at(-1);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      const seen = (await mailTo(to)).map((m) => `"${m.subject}"`).join(', ') || 'none';
+      throw new Error(`no mail to ${to} with subject ${String(subject)} within ${timeoutMs} ms (subjects seen: ${seen})`);
     }
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} in ${dir}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-export function linkFrom(mail: string, pathPrefix: string): string {
-  const match = new RegExp(`https?://\\S+?(${pathPrefix}\\S*)`).exec(mail);
-  if (!match) throw new Error(`no ${pathPrefix} link in mail`);
+/** The path (and query) of the first link in the mail that starts with the given path. */
+export function linkFrom(mail: Mail, pathPrefix: string): string {
+  const match = new RegExp(`https?://[^\\s"<>/]+(${pathPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\s"<>]*)`).exec(mail.text);
+  if (!match) throw new Error(`no ${pathPrefix} link in mail "${mail.subject}"`);
   return match[1]!;
 }
