@@ -21,3 +21,14 @@ export function createLogger(level: LogLevel): Logger {
   };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
+
+const EMAIL_LIKE = /[^\s<>"'@]+@[^\s<>"'@]+\.[^\s<>"'@]+/g;
+
+/**
+ * Error text safe for logs: SMTP servers and libraries often quote the recipient's address in
+ * their messages, and addresses must never reach the logs.
+ */
+export function redactedError(err: unknown, options: { stack?: boolean } = {}): string {
+  const text = err instanceof Error ? ((options.stack ? err.stack : undefined) ?? err.message) : String(err);
+  return text.replace(EMAIL_LIKE, '[address]').slice(0, options.stack ? 8000 : 500);
+}

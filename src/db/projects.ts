@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 import type { NewProject, Project, ProjectChanges, ProjectWithOwner, StoredAnswers } from './types.ts';
 
-type Client = Pick<PrismaClient, 'project' | 'projectChange' | '$queryRaw'>;
+type Client = Pick<PrismaClient, 'project' | 'projectChange' | '$queryRaw' | '$executeRaw'>;
 
 // The JSON column is written only by this module, but it is still parsed on the way out so a
 // hand-edited row cannot smuggle a malformed status into scoring or the API.
@@ -88,6 +88,14 @@ export interface ProjectSummary {
 }
 
 export function createProjectsRepo(db: Client): ProjectsRepo {
+  // The search document is derived from the row; 'simple' keeps URLs and names as written
+  // (no stemming), which suits project names better than an English dictionary.
+  const refreshSearch = async (id: number) => {
+    await db.$executeRaw`
+      UPDATE projects SET search_vector = to_tsvector('simple',
+        coalesce(name, '') || ' ' || coalesce(description, '') || ' ' || coalesce(homepage_url, '') || ' ' || coalesce(repo_url, ''))
+      WHERE id = ${id}`;
+  };
   return {
     async findById(id) {
       const row = await db.project.findFirst({ where: { id, deletedAt: null }, include: withOwner });
@@ -127,6 +135,7 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
       const row = await db.project.create({
         data: { ...(toData(changes) as Prisma.ProjectUncheckedCreateInput), userId },
       });
+      await refreshSearch(row.id);
       return toProject(row);
     },
     async update(id, lockVersion, changes, now) {
@@ -135,6 +144,7 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
         data: { ...(toData(changes) as Prisma.ProjectUncheckedUpdateManyInput), lockVersion: { increment: 1 }, updatedAt: now },
       });
       if (result.count !== 1) throw new StaleProjectError();
+      if (['name', 'description', 'homepageUrl', 'repoUrl'].some((k) => k in changes)) await refreshSearch(id);
       const row = await db.project.findUniqueOrThrow({ where: { id } });
       return toProject(row);
     },

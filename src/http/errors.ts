@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
-import type { Logger } from '../logger.ts';
+import { redactedError, type Logger } from '../logger.ts';
 
 /** An error whose status and message are safe to show to the client. */
 export class HttpError extends Error {
@@ -71,7 +71,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       sendError(req, res, known);
       return;
     }
-    logger.error('unhandled error', { path: req.path, method: req.method, error: err instanceof Error ? err.stack : String(err) });
+    logger.error('unhandled error', { path: req.path, method: req.method, error: redactedError(err, { stack: true }) });
     sendError(req, res, new HttpError(500, 'internal', 'Something went wrong on our side. Please try again later.'));
   };
 }

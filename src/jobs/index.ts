@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import type { ServiceContext } from '../services/context.ts';
 import { purgeDeletedProjects } from '../services/deletion.ts';
 import { purgeUnactivatedUsers, sendReminders } from '../services/notifications.ts';
+import { redactedError } from '../logger.ts';
 
 /**
  * Scheduled work on a PostgreSQL-backed queue (pg-boss): every app instance may run this, but a
@@ -36,7 +37,7 @@ export async function startJobs(
 ): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss' });
   boss.on('error', (err) => {
-    ctx.logger.error('job queue error', { error: err instanceof Error ? err.message : String(err) });
+    ctx.logger.error('job queue error', { error: redactedError(err) });
   });
   await boss.start();
   for (const [name, job] of Object.entries(JOBS) as [JobName, (typeof JOBS)[JobName]][]) {

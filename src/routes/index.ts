@@ -25,6 +25,8 @@ import { userRoutes } from './users.ts';
  *   GET  /                              home.ts     home page with recently updated projects
  *   GET  /login, POST /login            sessions.ts local login
  *   POST /logout                        sessions.ts log out
+ *   POST /auth/github                   sessions.ts start GitHub login (when configured)
+ *   GET  /auth/github/callback          sessions.ts finish GitHub login
  *   GET  /signup, POST /users           users.ts    local sign-up (mails an activation link)
  *   GET  /account_activations/:token    accounts.ts confirm page; POST activates
  *   GET|POST /account_activations(/new) accounts.ts resend the activation link

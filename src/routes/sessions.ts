@@ -8,6 +8,7 @@ import { GITHUB_SCOPES } from '../http/github-auth.ts';
 import { rateLimiters } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
 import type { AppContext } from './context.ts';
+import { redactedError } from '../logger.ts';
 
 const loginSchema = z.object({
   email: z.string().trim().min(1).max(254),
@@ -56,7 +57,7 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
     const handler = auth.authenticate('github', (err: unknown, user: User | false, info?: { githubToken?: string }) => {
       if (err || !user) {
         // Denied on GitHub, state mismatch, blocked account or GitHub unreachable.
-        if (err) ctx.logger.warn('GitHub login failed', { error: err instanceof Error ? err.message : 'unknown' });
+        if (err) ctx.logger.warn('GitHub login failed', { error: redactedError(err) });
         addFlash(req, 'danger', 'flash.github_failed');
         res.redirect(303, '/login');
         return;

@@ -76,12 +76,13 @@ export async function signUp(ctx: ServiceContext, input: unknown, locale: string
   const password = checkNewPassword(body.password, body.password_confirmation, errors);
   if (!parsed.success || password === undefined) return { ok: false, errors };
   const data = parsed.data;
+  // Hash first in every case, so a known address does not answer faster than a new one.
+  const passwordDigest = await bcrypt.hash(password, ctx.config.bcryptCost);
   const existing = await ctx.db.users.findLocalByEmail(data.email);
   if (existing) {
     if (!existing.activated && !activationRecentlyMailed(ctx, existing)) await mailActivation(ctx, existing);
     return { ok: true };
   }
-  const passwordDigest = await bcrypt.hash(password, ctx.config.bcryptCost);
   let user: User;
   try {
     user = await ctx.db.users.createLocal({ name: data.name, email: data.email, passwordDigest, preferredLocale: locale });

@@ -5,6 +5,7 @@ import { can, isAdmin, type Actor } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
 import { sendNotification } from './mail/index.ts';
 import { LIMITS, addError, hasErrors, type FieldErrors } from './validation.ts';
+import { redactedError } from '../logger.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -181,6 +182,6 @@ async function notifyAdded(ctx: ServiceContext, user: User, actor: User, project
       collaboratorsUrl: `${ctx.config.publicUrl}/projects/${project.id}/collaborators`,
     });
   } catch (err) {
-    ctx.logger.warn('collaborator notification failed', { projectId: project.id, userId: user.id, error: err instanceof Error ? err.message : String(err) });
+    ctx.logger.warn('collaborator notification failed', { projectId: project.id, userId: user.id, error: redactedError(err) });
   }
 }

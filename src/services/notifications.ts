@@ -2,6 +2,7 @@ import type { Project } from '../db/types.ts';
 import { isLoss } from './scoring/index.ts';
 import type { ServiceContext } from './context.ts';
 import { sendNotification } from './mail/index.ts';
+import { redactedError } from '../logger.ts';
 
 /**
  * Tells the owner when a save changed the project's badge level. Mail trouble must not undo or
@@ -21,7 +22,7 @@ export async function notifyLevelChange(ctx: ServiceContext, project: Project, p
       badgeUrl: `${ctx.config.publicUrl}/projects/${project.id}/badge`,
     });
   } catch (err) {
-    ctx.logger.error('level change mail failed', { projectId: project.id, error: err instanceof Error ? err.message : 'unknown' });
+    ctx.logger.error('level change mail failed', { projectId: project.id, error: redactedError(err) });
   }
 }
 
@@ -55,7 +56,7 @@ export async function sendReminders(ctx: ServiceContext, options: ReminderOption
       });
       if (delivered) sent += 1;
     } catch (err) {
-      ctx.logger.error('reminder mail failed', { projectId: target.id, error: err instanceof Error ? err.message : 'unknown' });
+      ctx.logger.error('reminder mail failed', { projectId: target.id, error: redactedError(err) });
     }
   }
   return sent;

@@ -6,6 +6,7 @@ import { can, isAdmin } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
 import { sendNotification, type NotificationMail } from './mail/index.ts';
 import { LIMITS, addError, type FieldErrors } from './validation.ts';
+import { redactedError } from '../logger.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -267,7 +268,7 @@ async function notify(ctx: ServiceContext, userId: number, kind: NotificationMai
     if (!user || user.blocked) return false;
     return await sendNotification(ctx, user, kind, values);
   } catch (err) {
-    ctx.logger.warn('transfer notification failed', { kind, userId, error: err instanceof Error ? err.message : String(err) });
+    ctx.logger.warn('transfer notification failed', { kind, userId, error: redactedError(err) });
     return false;
   }
 }

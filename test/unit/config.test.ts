@@ -29,3 +29,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ BADGEAPP_BADGE_CACHE_MAX_AGE: '100', BADGEAPP_BADGE_CACHE_STALE_AGE: '50' }).badgeCache).toEqual({ maxAge: 100, staleAge: 200 });
   });
 });
+
+describe('redactedError', () => {
+  it('removes email addresses from error text before it is logged', async () => {
+    const { redactedError } = await import('../../src/logger.ts');
+    expect(redactedError(new Error('550 5.1.1 <alice@example.org>: Recipient address rejected'))).toBe(
+      '550 5.1.1 <[address]>: Recipient address rejected',
+    );
+  });
+});
