@@ -7,6 +7,7 @@ import { createTokensRepo, type TokensRepo } from './tokens.ts';
 import { createCollaboratorsRepo, type CollaboratorsRepo } from './collaborators.ts';
 import { createAdminRepo, type AdminRepo } from './admin.ts';
 import { createTransfersRepo, type TransfersRepo } from './transfers.ts';
+import { createStatsRepo, type StatsRepo } from './stats.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
@@ -22,6 +23,8 @@ export interface Database {
   admin: AdminRepo;
   collaborators: CollaboratorsRepo;
   transfers: TransfersRepo;
+  /** Reporting queries and daily snapshots (project_stats). */
+  stats: StatsRepo;
   /** Runs fn in one transaction with repositories bound to it. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -41,6 +44,7 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     admin: createAdminRepo(prisma),
     collaborators: createCollaboratorsRepo(prisma),
     transfers: createTransfersRepo(prisma),
+    stats: createStatsRepo(prisma),
     transaction: (fn) =>
       prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx) })),
     async close() {

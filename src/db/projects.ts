@@ -19,14 +19,14 @@ function toProject<T extends { answers: Prisma.JsonValue }>(row: T): Omit<T, 'an
   return { ...row, answers: parsed.success ? parsed.data : {} };
 }
 
-const withOwner = {
+export const withOwner = {
   user: { select: { id: true, name: true, nickname: true } },
   additionalRights: { select: { userId: true }, orderBy: { userId: 'asc' } },
 } as const;
 
 type RowWithOwner = Prisma.ProjectGetPayload<{ include: typeof withOwner }>;
 
-function toProjectWithOwner(row: RowWithOwner): ProjectWithOwner {
+export function toProjectWithOwner(row: RowWithOwner): ProjectWithOwner {
   const { user, additionalRights, ...rest } = row;
   return { ...toProject(rest), owner: user, additionalRightUserIds: additionalRights.map((r) => r.userId) };
 }

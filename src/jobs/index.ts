@@ -37,6 +37,8 @@ export async function startJobs(
 ): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss' });
   boss.on('error', (err) => {
+    // 57P01: the database is shutting down (normal at process exit with embedded PostgreSQL).
+    if ((err as Error & { code?: unknown }).code === '57P01') return;
     ctx.logger.error('job queue error', { error: redactedError(err) });
   });
   await boss.start();

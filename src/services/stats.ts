@@ -1,0 +1,177 @@
+import type { CriteriaSet } from '../criteria/index.ts';
+import { HIGHER_BANDS, PASSING_BANDS, type ProjectCounts, type StatsDay } from '../db/stats.ts';
+import { badgeLevelName } from '../presenters/project-json.ts';
+import type { ServiceContext } from './context.ts';
+
+/**
+ * Daily project statistics. One project_stats row per UTC day holds flat numeric fields:
+ *   percent_ge_N       live projects with tiered_percentage >= N (N = 0 is the total)
+ *   percent_1_ge_N     badge_percentage_1 (silver) >= N
+ *   percent_2_ge_N     badge_percentage_2 (gold) >= N
+ *   total_projects     live projects
+ *   level_<name>       live projects by badge level (in_progress, passing, silver, gold)
+ * New projects per month are not stored: they are derived from projects.created_at on demand.
+ */
+export type StatsData = Record<string, number>;
+
+export function statsData(set: CriteriaSet, counts: ProjectCounts): StatsData {
+  const data: StatsData = { total_projects: counts.total };
+  for (const band of PASSING_BANDS) data[`percent_ge_${band}`] = counts.tieredAtLeast[band] ?? 0;
+  for (const band of HIGHER_BANDS) data[`percent_1_ge_${band}`] = counts.silverAtLeast[band] ?? 0;
+  for (const band of HIGHER_BANDS) data[`percent_2_ge_${band}`] = counts.goldAtLeast[band] ?? 0;
+  for (const name of levelNames(set)) data[`level_${name}`] = 0;
+  for (const [tier, count] of Object.entries(counts.byTier)) {
+    const key = `level_${badgeLevelName(set, Number(tier) * 100)}`;
+    data[key] = (data[key] ?? 0) + count;
+  }
+  return data;
+}
+
+/** in_progress followed by the metal levels, in rank order. */
+export function levelNames(set: CriteriaSet): string[] {
+  return ['in_progress', ...set.series('metal').map((l) => l.key)];
+}
+
+/** Midnight UTC of the day containing `at`. */
+export function utcDay(at: Date): Date {
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+}
+
+/** Today's numbers, computed live (used by the page before the first snapshot exists). */
+export async function currentStats(ctx: ServiceContext): Promise<StatsData> {
+  return statsData(ctx.criteria, await ctx.db.stats.countProjects());
+}
+
+/** Computes and stores the snapshot for `day` (its UTC date); running it again replaces the row. */
+export async function recordDailyStats(ctx: ServiceContext, day: Date): Promise<StatsData> {
+  const data = await currentStats(ctx);
+  await ctx.db.stats.upsertDay(utcDay(day), data);
+  return data;
+}
+
+export interface StatsRow extends StatsData {
+  date: string;
+}
+
+export function isoDate(day: Date): string {
+  return day.toISOString().slice(0, 10);
+}
+
+/** Snapshots as flat rows {date, ...numbers}, oldest first. */
+export function statsRows(days: StatsDay[]): StatsRow[] {
+  return days.map((d) => ({ ...d.data, date: isoDate(d.day) }));
+}
+
+/** Union of the numeric columns of all rows, in first-seen order. */
+export function statsColumns(rows: StatsRow[]): string[] {
+  const columns = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row)) if (key !== 'date') columns.add(key);
+  return [...columns];
+}
+
+export function statsCsv(rows: StatsRow[]): string {
+  const columns = statsColumns(rows);
+  const lines = [['date', ...columns].join(',')];
+  for (const row of rows) lines.push([row.date, ...columns.map((c) => String(row[c] ?? ''))].join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * Live projects created in each of the last `months` UTC months (current month included),
+ * with zero-filled gaps, oldest first.
+ */
+export async function newProjectsPerMonth(ctx: ServiceContext, months: number): Promise<{ month: string; count: number }[]> {
+  const now = ctx.now();
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1));
+  const rows = await ctx.db.stats.createdPerMonth(start);
+  const byMonth = new Map(rows.map((r) => [r.month.toISOString().slice(0, 7), r.count]));
+  const out: { month: string; count: number }[] = [];
+  for (let i = 0; i < months; i++) {
+    const key = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + i, 1)).toISOString().slice(0, 7);
+    out.push({ month: key, count: byMonth.get(key) ?? 0 });
+  }
+  return out;
+}
+
+/** Seconds until the next daily snapshot (23:30 UTC); caches of the data expire then. */
+export function secondsUntilNextSnapshot(now: Date): number {
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 23, 30));
+  if (next.getTime() <= now.getTime()) next.setUTCDate(next.getUTCDate() + 1);
+  const seconds = Math.ceil((next.getTime() - now.getTime()) / 1000);
+  // Around the snapshot time keep caching short so the new row shows up promptly.
+  return seconds < 300 || seconds > 86_400 - 300 ? 120 : seconds;
+}
+
+export interface Obstacle {
+  id: string;
+  level: string;
+  blocked: number;
+  candidates: number;
+  /** Share of candidates blocked by this criterion, 0..100 rounded to one decimal. */
+  percent: number;
+}
+
+export interface LevelObstacles {
+  level: string;
+  rank: number;
+  obstacles: Obstacle[];
+}
+
+export const OBSTACLES_PER_LEVEL = 15;
+
+/** For each metal level, the MUST criteria most often Unmet or ? among nearly-complete projects. */
+export async function mostCommonObstacles(ctx: ServiceContext): Promise<LevelObstacles[]> {
+  const out: LevelObstacles[] = [];
+  for (const level of ctx.criteria.series('metal')) {
+    // Prerequisite criteria are set by scoring from the previous level, never by the user.
+    const mustIds = level.active.filter((c) => c.category === 'MUST' && !c.prerequisite).map((c) => c.id);
+    const rows = await ctx.db.stats.obstacles(level.rank, mustIds, OBSTACLES_PER_LEVEL);
+    out.push({
+      level: level.key,
+      rank: level.rank,
+      obstacles: rows.map((r) => ({
+        id: r.id,
+        level: level.key,
+        blocked: r.blocked,
+        candidates: r.candidates,
+        percent: r.candidates === 0 ? 0 : Math.round((1000 * r.blocked) / r.candidates) / 10,
+      })),
+    });
+  }
+  return out;
+}
+
+export interface CriteriaLevelStats {
+  level: string;
+  active: number;
+  must: number;
+  should: number;
+  suggested: number;
+  naAllowed: number;
+  metJustificationRequired: number;
+  urlRequired: number;
+  hasDetails: number;
+  future: number;
+  obsolete: number;
+}
+
+/** Counts of criteria per level, from the loaded criteria (no database). */
+export function criteriaStats(set: CriteriaSet): CriteriaLevelStats[] {
+  return set.levels.map((level) => {
+    const active = level.active;
+    const count = (pred: (c: (typeof level.criteria)[number]) => boolean, list = active) => list.filter(pred).length;
+    return {
+      level: level.key,
+      active: active.length,
+      must: count((c) => c.category === 'MUST'),
+      should: count((c) => c.category === 'SHOULD'),
+      suggested: count((c) => c.category === 'SUGGESTED'),
+      naAllowed: count((c) => c.na_allowed),
+      metJustificationRequired: count((c) => c.met_justification_required),
+      urlRequired: count((c) => c.met_url_required),
+      hasDetails: count((c) => c.details !== undefined),
+      future: count((c) => c.future, level.criteria),
+      obsolete: count((c) => c.obsolete, level.criteria),
+    };
+  });
+}
