@@ -5,6 +5,7 @@ import { useGithubStrategy } from './http/github-auth.ts';
 import { privateNoStore } from './http/cache.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { publicCors } from './http/cors.ts';
 import { securityHeaders } from './http/security.ts';
 import { sessionMiddleware } from './http/session.ts';
 import { localeMiddleware, sessionLocals } from './http/view-locals.ts';
@@ -45,6 +46,8 @@ export function createApp(ctx: AppContext): express.Express {
     res.json({ status: 'ok' });
   });
 
+  // CORS only for the public read-only resources (src/http/cors.ts); answers their preflights.
+  app.use(publicCors);
   for (const router of publicRoutes(ctx)) app.use(router);
 
   const auth = configurePassport(ctx);

@@ -8,6 +8,7 @@ import { createCollaboratorsRepo, type CollaboratorsRepo } from './collaborators
 import { createAdminRepo, type AdminRepo } from './admin.ts';
 import { createTransfersRepo, type TransfersRepo } from './transfers.ts';
 import { createStatsRepo, type StatsRepo } from './stats.ts';
+import { createListRepo, type ListRepo } from './list.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
@@ -25,6 +26,8 @@ export interface Database {
   transfers: TransfersRepo;
   /** Reporting queries and daily snapshots (project_stats). */
   stats: StatsRepo;
+  /** Project list and search (read-only). */
+  list: ListRepo;
   /** Runs fn in one transaction with repositories bound to it. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     collaborators: createCollaboratorsRepo(prisma),
     transfers: createTransfersRepo(prisma),
     stats: createStatsRepo(prisma),
+    list: createListRepo(prisma),
     transaction: (fn) =>
       prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx) })),
     async close() {

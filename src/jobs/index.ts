@@ -3,6 +3,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { purgeDeletedProjects } from '../services/deletion.ts';
 import { purgeUnactivatedUsers, sendReminders } from '../services/notifications.ts';
 import { redactedError } from '../logger.ts';
+import { recordDailyStats } from '../services/stats.ts';
 
 /**
  * Scheduled work on a PostgreSQL-backed queue (pg-boss): every app instance may run this, but a
@@ -12,6 +13,8 @@ import { redactedError } from '../logger.ts';
 export const JOBS = {
   maintenance: { cron: '15 3 * * *' },
   reminders: { cron: '45 3 * * *' },
+  // Daily project_stats snapshot of the current UTC day (src/services/stats.ts).
+  stats: { cron: '30 23 * * *' },
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -26,6 +29,10 @@ export function jobHandlers(ctx: ServiceContext): Record<JobName, () => Promise<
     reminders: async () => {
       const sent = await sendReminders(ctx, ctx.config.reminders);
       ctx.logger.info('reminders sent', { sent });
+    },
+    stats: async () => {
+      const data = await recordDailyStats(ctx, ctx.now());
+      ctx.logger.info('daily stats recorded', { totalProjects: data.total_projects });
     },
   };
 }

@@ -3,13 +3,18 @@ import type passport from 'passport';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
 import { badgeRoutes } from './badges.ts';
+import { listHtmlRoutes, listPublicRoutes } from './list.ts';
 import { collaboratorRoutes } from './collaborators.ts';
 import type { AppContext } from './context.ts';
+import { criteriaRoutes } from './criteria.ts';
 import { deletionRoutes } from './deletion.ts';
 import { homeRoutes } from './home.ts';
 import { profileRoutes, signedLinkRoutes } from './profile.ts';
+import { projectHistoryRoutes } from './project-history.ts';
+import { projectMarkdownRoutes } from './project-markdown.ts';
 import { projectRoutes } from './projects.ts';
 import { sessionRoutes } from './sessions.ts';
+import { statsDataRoutes, statsPageRoutes } from './stats.ts';
 import { transferRoutes } from './transfers.ts';
 import { userRoutes } from './users.ts';
 
@@ -21,6 +26,11 @@ import { userRoutes } from './users.ts';
  *   GET  /projects/:id/badge.json       badges.ts   badge level as JSON
  *   GET  /projects/:id.json             badges.ts   full project JSON (upstream wire shape)
  *   GET  /badge_static/:value           badges.ts   badge image for a fixed value
+ *   GET  /projects.json, /projects.csv  list.ts     project list/search (page of 20), as=badge|entry|edit lookups
+ *   GET  /projects?as=badge&url=…       list.ts     badge lookup without a session (HTML list: below)
+ *   GET  /project_stats(.json|.csv)     stats.ts    daily statistics snapshots (JSON/CSV, no session)
+ *   GET  /feed                          stats.ts    Atom feed of the 50 most recently updated projects
+ *   GET  /projects/:id/:level.md        project-markdown.ts  Markdown checklist of one level (before :level)
  *
  *   GET  /                              home.ts     home page with recently updated projects
  *   GET  /login, POST /login            sessions.ts local login
@@ -35,6 +45,7 @@ import { userRoutes } from './users.ts';
  *   GET|POST /account(/password|/email|/delete)  profile.ts  own profile, password, email, deletion
  *   GET  /email_changes/:token          profile.ts  confirm page; POST switches the address
  *   GET|POST /unsubscribe               profile.ts  signed one-click unsubscribe (no session, no CSRF)
+ *   GET  /projects                      list.ts     HTML project list with filter form (before projects.ts)
  *   GET  /projects/new, POST /projects  projects.ts create a project
  *   GET  /projects/:id                  projects.ts redirect to the first level
  *   GET  /projects/:id/collaborators    collaborators.ts  owner + collaborators, add form (before :level)
@@ -52,12 +63,17 @@ import { userRoutes } from './users.ts';
  *   GET  /admin/projects/deleted        admin.ts    soft-deleted projects still restorable
  *   POST /admin/projects/:id/restore    admin.ts    undo a soft delete
  *   GET  /admin/changes                 admin.ts    recently changed projects (spot checks, admin overrides)
+ *   GET  /criteria(/:level)             criteria.ts every criterion (?details, ?rationale); no form, no cookie
+ *   GET  /projects/:id/history(.json)   project-history.ts  answer history: editors (HTML), owner/admins (JSON) (before :level)
+ *   GET  /project_stats                 stats.ts    statistics page with server-rendered SVG charts
+ *   GET  /criteria_stats                stats.ts    criteria counts per level
+ *   GET  /obstacles                     stats.ts    MUST criteria most often blocking nearly-complete projects
  *   GET  /projects/:id/:level           projects.ts read-only answers of one level
  *   GET  /projects/:id/:level/edit      projects.ts edit form of one level
  *   POST|PUT|PATCH /projects/:id/:level/edit       save the form
  */
 export function publicRoutes(ctx: AppContext): Router[] {
-  return [badgeRoutes(ctx)];
+  return [listPublicRoutes(ctx), badgeRoutes(ctx), statsDataRoutes(ctx), projectMarkdownRoutes(ctx)];
 }
 
 /** Authenticated by a signed token in the link, not by session or CSRF token. */
@@ -66,5 +82,5 @@ export function signedRoutes(ctx: AppContext): Router[] {
 }
 
 export function htmlRoutes(ctx: AppContext, auth: passport.PassportStatic): Router[] {
-  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), projectRoutes(ctx)];
+  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), statsPageRoutes(ctx), criteriaRoutes(ctx), projectHistoryRoutes(ctx), listHtmlRoutes(ctx), projectRoutes(ctx)];
 }

@@ -49,30 +49,36 @@ export async function recordDailyStats(ctx: ServiceContext, day: Date): Promise<
   return data;
 }
 
-export interface StatsRow extends StatsData {
+export interface StatsRow {
   date: string;
+  values: StatsData;
 }
 
 export function isoDate(day: Date): string {
   return day.toISOString().slice(0, 10);
 }
 
-/** Snapshots as flat rows {date, ...numbers}, oldest first. */
+/** Snapshots, oldest first. */
 export function statsRows(days: StatsDay[]): StatsRow[] {
-  return days.map((d) => ({ ...d.data, date: isoDate(d.day) }));
+  return days.map((d) => ({ date: isoDate(d.day), values: d.data }));
+}
+
+/** The JSON wire shape of one day: {date, ...numbers}. */
+export function statsJson(rows: StatsRow[]): Record<string, string | number>[] {
+  return rows.map((r) => ({ date: r.date, ...r.values }));
 }
 
 /** Union of the numeric columns of all rows, in first-seen order. */
 export function statsColumns(rows: StatsRow[]): string[] {
   const columns = new Set<string>();
-  for (const row of rows) for (const key of Object.keys(row)) if (key !== 'date') columns.add(key);
+  for (const row of rows) for (const key of Object.keys(row.values)) columns.add(key);
   return [...columns];
 }
 
 export function statsCsv(rows: StatsRow[]): string {
   const columns = statsColumns(rows);
   const lines = [['date', ...columns].join(',')];
-  for (const row of rows) lines.push([row.date, ...columns.map((c) => String(row[c] ?? ''))].join(','));
+  for (const row of rows) lines.push([row.date, ...columns.map((c) => String(row.values[c] ?? ''))].join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 

@@ -64,10 +64,10 @@ describe('purging unactivated accounts', () => {
 
 describe('job queue', () => {
   it('starts pg-boss on the application database and schedules the daily jobs', async () => {
-    const boss = await startJobs(t.ctx, t.ctx.config.databaseUrl!, { maintenance: () => Promise.resolve(), reminders: () => Promise.resolve() });
+    const boss = await startJobs(t.ctx, t.ctx.config.databaseUrl!, { maintenance: () => Promise.resolve(), reminders: () => Promise.resolve(), stats: () => Promise.resolve() });
     try {
       const schedules = await boss.getSchedules();
-      expect(schedules.map((s) => s.name).sort()).toEqual(['maintenance', 'reminders']);
+      expect(schedules.map((s) => s.name).sort()).toEqual(['maintenance', 'reminders', 'stats']);
     } finally {
       await boss.stop({ graceful: false, wait: true });
     }

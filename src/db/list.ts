@@ -1,0 +1,104 @@
+import { Prisma, type PrismaClient } from './generated/client.ts';
+import { toProjectWithOwner, withOwner } from './projects.ts';
+import type { ProjectWithOwner } from './types.ts';
+
+type Client = Pick<PrismaClient, 'project' | '$queryRaw'>;
+
+/** Columns the list may be sorted by (wire names); anything else never reaches SQL. */
+export const SORT_FIELDS = [
+  'id', 'name', 'tiered_percentage', 'achieved_passing_at', 'achieved_silver_at', 'achieved_gold_at',
+  'homepage_url', 'repo_url', 'updated_at', 'user_id', 'created_at',
+] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+export type SortDirection = 'asc' | 'desc';
+
+/** Already validated filters; every one present is ANDed. */
+export interface ProjectListFilter {
+  minTiered?: number;
+  maxTiered?: number;
+  /** Exact match on repo_url or homepage_url against any of these values. */
+  urls?: string[];
+  /**
+   * Prefix search. `tsquery` narrows through the GIN index on search_vector; `likePattern`
+   * (already LIKE-escaped, lower case, ending in %) rechecks that a field really starts with it.
+   */
+  prefix?: { tsquery: string; likePattern: string };
+  /** websearch_to_tsquery syntax over search_vector. */
+  text?: string;
+  ids?: number[];
+}
+
+export interface ProjectListOrder {
+  field: SortField;
+  direction: SortDirection;
+}
+
+export interface ListRepo {
+  /** One page of live projects with owner and collaborators, in the requested order. */
+  page(filter: ProjectListFilter, order: ProjectListOrder, limit: number, offset: number): Promise<ProjectWithOwner[]>;
+  count(filter: ProjectListFilter): Promise<number>;
+  /** Ids of up to `limit` matching live projects (lookups: as=badge, as=entry, as=edit). */
+  matchingIds(filter: ProjectListFilter, limit: number): Promise<number[]>;
+  /** EXPLAIN output of the page query, one plan line per element (used by the index tests). */
+  explainPage(filter: ProjectListFilter, order: ProjectListOrder, limit: number, offset: number): Promise<string[]>;
+}
+
+function whereClause(filter: ProjectListFilter): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`p.deleted_at IS NULL`];
+  if (filter.minTiered !== undefined) parts.push(Prisma.sql`p.tiered_percentage >= ${filter.minTiered}`);
+  if (filter.maxTiered !== undefined) parts.push(Prisma.sql`p.tiered_percentage <= ${filter.maxTiered}`);
+  if (filter.urls) {
+    const urls = filter.urls.length ? filter.urls : [''];
+    parts.push(Prisma.sql`(p.repo_url IN (${Prisma.join(urls)}) OR p.homepage_url IN (${Prisma.join(urls)}))`);
+  }
+  if (filter.prefix) {
+    const { tsquery, likePattern } = filter.prefix;
+    parts.push(Prisma.sql`p.search_vector @@ to_tsquery('simple', ${tsquery})`);
+    parts.push(Prisma.sql`(lower(p.name) LIKE ${likePattern} OR lower(p.homepage_url) LIKE ${likePattern} OR lower(p.repo_url) LIKE ${likePattern})`);
+  }
+  if (filter.text !== undefined) parts.push(Prisma.sql`p.search_vector @@ websearch_to_tsquery('simple', ${filter.text})`);
+  if (filter.ids) parts.push(filter.ids.length ? Prisma.sql`p.id IN (${Prisma.join(filter.ids)})` : Prisma.sql`FALSE`);
+  return Prisma.join(parts, ' AND ');
+}
+
+function orderClause(order: ProjectListOrder): Prisma.Sql {
+  // Identifiers come from the fixed list above, never from the request.
+  if (!(SORT_FIELDS as readonly string[]).includes(order.field)) throw new Error(`Unsortable field ${order.field}`);
+  const dir = Prisma.raw(order.direction === 'desc' ? 'DESC' : 'ASC');
+  const field = Prisma.raw(`p.${order.field}`);
+  return order.field === 'created_at'
+    ? Prisma.sql`${field} ${dir}, p.id ${dir}`
+    : Prisma.sql`${field} ${dir}, p.created_at ${dir}, p.id ${dir}`;
+}
+
+function pageQuery(filter: ProjectListFilter, order: ProjectListOrder, limit: number, offset: number): Prisma.Sql {
+  return Prisma.sql`SELECT p.id FROM projects p WHERE ${whereClause(filter)} ORDER BY ${orderClause(order)} LIMIT ${limit} OFFSET ${offset}`;
+}
+
+export function createListRepo(db: Client): ListRepo {
+  return {
+    async page(filter, order, limit, offset) {
+      const ids = (await db.$queryRaw<{ id: number }[]>(pageQuery(filter, order, limit, offset))).map((r) => r.id);
+      if (ids.length === 0) return [];
+      // Whole rows, owners and collaborators for the page at once (no query per project).
+      const rows = await db.project.findMany({ where: { id: { in: ids } }, include: withOwner });
+      const byId = new Map(rows.map((r) => [r.id, toProjectWithOwner(r)]));
+      return ids.flatMap((id) => {
+        const project = byId.get(id);
+        return project ? [project] : [];
+      });
+    },
+    async count(filter) {
+      const rows = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM projects p WHERE ${whereClause(filter)}`;
+      return Number(rows[0]?.n ?? 0);
+    },
+    async matchingIds(filter, limit) {
+      const rows = await db.$queryRaw<{ id: number }[]>`SELECT p.id FROM projects p WHERE ${whereClause(filter)} ORDER BY p.id LIMIT ${limit}`;
+      return rows.map((r) => r.id);
+    },
+    async explainPage(filter, order, limit, offset) {
+      const rows = await db.$queryRaw<{ 'QUERY PLAN': string }[]>`EXPLAIN ${pageQuery(filter, order, limit, offset)}`;
+      return rows.map((r) => r['QUERY PLAN']);
+    },
+  };
+}

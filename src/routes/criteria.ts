@@ -1,0 +1,36 @@
+import { Router, type Request } from 'express';
+import { notFound } from '../http/errors.ts';
+import { legacyLevel } from '../http/params.ts';
+import { criteriaPageView, criteriaQuery, queryFlag, type CriteriaPageOptions } from '../presenters/criteria-page.ts';
+import type { AppContext } from './context.ts';
+
+/**
+ * The criteria pages, generated from the loaded criteria. They have no form, so they never ask
+ * for a CSRF token and an anonymous reader gets no session cookie.
+ */
+export function criteriaRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const optionsOf = (req: Request): CriteriaPageOptions => ({ details: queryFlag(req.query.details), rationale: queryFlag(req.query.rationale) });
+
+  router.get('/criteria', (req, res) => {
+    const options = optionsOf(req);
+    res.render('criteria/index', { ...criteriaPageView(ctx.criteria, null, options), queryFor: criteriaQuery });
+  });
+
+  router.get('/criteria/:level', (req, res) => {
+    const raw = req.params.level;
+    const options = optionsOf(req);
+    const legacy = legacyLevel(ctx.criteria, raw);
+    if (legacy) {
+      // Not res.redirect: that saves the session, and an anonymous reader should get no row and no cookie.
+      res.status(301).location(`/criteria/${legacy.key}${criteriaQuery(options)}`).end();
+      return;
+    }
+    const level = ctx.criteria.level(raw);
+    if (!level) throw notFound('The level');
+    res.render('criteria/index', { ...criteriaPageView(ctx.criteria, level, options), queryFor: criteriaQuery });
+  });
+
+  return router;
+}

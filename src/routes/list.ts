@@ -1,0 +1,129 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { HttpError, notFound } from '../http/errors.ts';
+import { pager } from '../presenters/pagination.ts';
+import { projectsCsv } from '../presenters/project-csv.ts';
+import { badgeLevelName, presentProject } from '../presenters/project-json.ts';
+import { SORT_FIELDS } from '../db/list.ts';
+import { editRedirectSearch, PER_PAGE, pageOffset, parseListQuery, type ListQuery } from '../services/list.ts';
+import type { AppContext } from './context.ts';
+
+type Format = 'html' | 'json' | 'csv';
+
+const PATHS: Record<Format, string> = { html: '/projects', json: '/projects.json', csv: '/projects.csv' };
+const GTEQ_CHOICES = [25, 50, 75, 90, 100, 125, 150, 175, 200, 225, 250, 275, 300];
+
+function rawSearch(req: Request): string {
+  const at = req.originalUrl.indexOf('?');
+  return at >= 0 ? req.originalUrl.slice(at + 1) : '';
+}
+
+/** JSON and CSV callers get `{error, details}`; HTML callers the error page (via the error handler). */
+function fail(res: Response, format: Format, error: HttpError): void {
+  if (format === 'html') throw error;
+  res.status(error.status).set('Cache-Control', 'private, no-store').json({ error: error.message, details: error.details ?? null });
+}
+
+/**
+ * GET /projects(.json|.csv). Redirect targets are fixed paths plus a re-encoded query, never
+ * anything taken from the request path or Host, so they cannot point off-site.
+ */
+async function handleList(ctx: AppContext, req: Request, res: Response, format: Format): Promise<void> {
+  const path = PATHS[format];
+  const search = rawSearch(req);
+  const parsed = parseListQuery(search, ctx.criteria.levels.map((l) => l.key));
+  if (parsed.kind === 'redirect') {
+    res.redirect(302, path + parsed.search);
+    return;
+  }
+  if (parsed.kind === 'invalid') {
+    fail(res, format, new HttpError(400, 'invalid_list_query', 'Some query parameters are not valid.', parsed.details));
+    return;
+  }
+  const { query } = parsed;
+  if (query.as) {
+    const ids = await ctx.db.list.matchingIds(query.filter, 2);
+    const [id] = ids;
+    if (query.as === 'badge') {
+      if (id === undefined) {
+        fail(res, format, notFound('The project'));
+      } else if (ids.length > 1) {
+        fail(res, format, new HttpError(409, 'list_ambiguous', 'More than one project matches; use the project id instead.'));
+      } else {
+        res.redirect(301, `/projects/${id}/badge${format === 'json' ? '.json' : ''}`);
+      }
+      return;
+    }
+    if (ids.length === 1 && id !== undefined) {
+      if (query.as === 'entry') {
+        res.redirect(301, `/projects/${id}${format === 'json' ? '.json' : ''}`);
+        return;
+      }
+      const level = query.section ?? ctx.criteria.levels[0]!.key;
+      res.redirect(302, `/projects/${id}/${level}/edit${editRedirectSearch(search)}`);
+      return;
+    }
+  }
+  if (parsed.cleanSearch !== undefined) {
+    res.redirect(302, path + parsed.cleanSearch);
+    return;
+  }
+  const offset = pageOffset(query.page);
+  const projects = offset === null ? [] : await ctx.db.list.page(query.filter, query.order, PER_PAGE, offset);
+  if (format === 'json') {
+    res.json(projects.map((p) => presentProject(ctx.criteria, p)));
+    return;
+  }
+  if (format === 'csv') {
+    res.type('text/csv; charset=utf-8').attachment('projects.csv').send(projectsCsv(ctx.criteria, projects));
+    return;
+  }
+  const total = await ctx.db.list.count(query.filter);
+  res.render('list/index', listView(ctx, query, projects, total));
+}
+
+function listView(ctx: AppContext, query: ListQuery, projects: Awaited<ReturnType<AppContext['db']['list']['page']>>, total: number) {
+  const others = Object.fromEntries(Object.entries(query.params).filter(([k]) => k !== 'page'));
+  return {
+    total,
+    params: query.params,
+    sortFields: SORT_FIELDS,
+    gteqChoices: GTEQ_CHOICES,
+    pager: pager('/projects', others, query.page, PER_PAGE, total),
+    projects: projects.map((p) => {
+      const website = [p.homepageUrl, p.repoUrl].find((u) => u && /^https?:\/\//i.test(u)) ?? null;
+      return {
+        id: p.id,
+        name: p.name,
+        description: p.description && p.description.length > 300 ? `${p.description.slice(0, 300)}…` : p.description,
+        website,
+        tieredPercentage: p.tieredPercentage,
+        badgeLevel: badgeLevelName(ctx.criteria, p.tieredPercentage),
+      };
+    }),
+  };
+}
+
+const lastAs = (req: Request) => [...new URLSearchParams(rawSearch(req))].filter(([k]) => k === 'as').pop()?.[1];
+
+/** JSON, CSV and the as=badge lookup: no session, so mounted with the public machine routes. */
+export function listPublicRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/projects.json', (req, res) => handleList(ctx, req, res, 'json'));
+  router.get('/projects.csv', (req, res) => handleList(ctx, req, res, 'csv'));
+  // Badge lookups are image requests from READMEs: answered here without touching the session.
+  router.get('/projects', async (req: Request, res: Response, next: NextFunction) => {
+    if (lastAs(req) !== 'badge') {
+      next();
+      return;
+    }
+    await handleList(ctx, req, res, 'html');
+  });
+  return router;
+}
+
+/** The HTML list, with the session locals (navigation shows who is logged in). */
+export function listHtmlRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/projects', (req, res) => handleList(ctx, req, res, 'html'));
+  return router;
+}

@@ -1,0 +1,165 @@
+import { Router, type Response } from 'express';
+import { barChart, lineChart } from '../presenters/charts.ts';
+import { renderAtomFeed } from '../presenters/feed.ts';
+import { badgeLevelName } from '../presenters/project-json.ts';
+import { HIGHER_BANDS, PASSING_BANDS } from '../db/stats.ts';
+import {
+  criteriaStats,
+  currentStats,
+  isoDate,
+  levelNames,
+  mostCommonObstacles,
+  newProjectsPerMonth,
+  secondsUntilNextSnapshot,
+  statsCsv,
+  statsJson,
+  statsRows,
+} from '../services/stats.ts';
+import { DEFAULT_LOCALE } from '../i18n.ts';
+import type { AppContext } from './context.ts';
+
+export const FEED_SIZE = 50;
+const MONTHS = 24;
+
+/**
+ * Machine-readable statistics and the Atom feed: mounted before the session middleware, so
+ * they never read or set a cookie.
+ *
+ *   GET /project_stats.json   daily snapshots [{date, ...numbers}] oldest first
+ *   GET /project_stats.csv    the same as CSV (attachment)
+ *   GET /feed                 Atom feed of the 50 most recently updated projects
+ */
+export function statsDataRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  const cacheUntilSnapshot = (res: Response) => {
+    res.set('Cache-Control', `public, max-age=${secondsUntilNextSnapshot(ctx.now())}`);
+  };
+
+  router.get('/project_stats.json', async (_req, res) => {
+    const rows = statsRows(await ctx.db.stats.days());
+    cacheUntilSnapshot(res);
+    res.json(statsJson(rows));
+  });
+
+  router.get('/project_stats.csv', async (_req, res) => {
+    const rows = statsRows(await ctx.db.stats.days());
+    cacheUntilSnapshot(res);
+    res.type('text/csv; charset=utf-8').attachment('project_stats.csv').send(statsCsv(rows));
+  });
+
+  router.get('/feed', async (_req, res) => {
+    const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
+    const projects = await ctx.db.stats.recentlyUpdatedForFeed(FEED_SIZE);
+    const base = ctx.config.publicUrl;
+    const xml = renderAtomFeed(
+      projects,
+      {
+        baseUrl: base,
+        selfUrl: `${base}/feed`,
+        locale: DEFAULT_LOCALE,
+        badgeLevel: (tiered) => badgeLevelName(ctx.criteria, tiered),
+        labels: {
+          title: t('stats:feed.title'),
+          unnamed: t('projects.unnamed'),
+          level: (key) => t(`badge_levels.${key}`, { defaultValue: key }),
+          inProgress: (percent) => t('stats:feed.in_progress', { percent }),
+          tiered: (percent) => t('stats:feed.tiered', { percent }),
+        },
+      },
+      ctx.now(),
+    );
+    res.type('application/atom+xml; charset=utf-8').send(xml);
+  });
+
+  return router;
+}
+
+/**
+ * HTML statistics pages (anonymous, rendered with the layout).
+ *
+ *   GET /project_stats    totals, levels, new projects per month, progress bands, history
+ *   GET /criteria_stats   criteria counts per level
+ *   GET /obstacles        MUST criteria most often blocking nearly-complete projects
+ */
+export function statsPageRoutes(ctx: AppContext): Router {
+  const router = Router();
+
+  router.get('/project_stats', async (_req, res) => {
+    const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
+    const days = await ctx.db.stats.days();
+    const latest = days.at(-1);
+    const data = latest ? latest.data : await currentStats(ctx);
+    const months = await newProjectsPerMonth(ctx, MONTHS);
+    const levels = levelNames(ctx.criteria).map((key) => ({ key, count: data[`level_${key}`] ?? 0 }));
+    const bands = (prefix: string, list: readonly number[]) => list.map((band) => ({ band, count: data[`${prefix}${band}`] ?? 0 }));
+    const progress = [
+      { key: 'progress', bands: bands('percent_ge_', PASSING_BANDS) },
+      { key: 'progress_silver', bands: bands('percent_1_ge_', HIGHER_BANDS) },
+      { key: 'progress_gold', bands: bands('percent_2_ge_', HIGHER_BANDS) },
+    ].map((p) => ({
+      ...p,
+      chart: barChart({
+        title: t(`stats:page.${p.key}`),
+        labels: p.bands.map((b) => t('stats:page.band', { band: b.band })),
+        values: p.bands.map((b) => b.count),
+        width: 420,
+        height: 220,
+      }),
+    }));
+    const rows = statsRows(days);
+    const history = rows.length
+      ? lineChart({
+          title: t('stats:page.history_passing'),
+          labels: rows.map((r) => r.date),
+          series: [
+            { name: t('stats:page.series_total'), values: rows.map((r) => r.values.total_projects ?? r.values.percent_ge_0 ?? 0) },
+            { name: t('stats:page.series_passing'), values: rows.map((r) => r.values.percent_ge_100 ?? 0) },
+            { name: t('stats:page.series_silver'), values: rows.map((r) => r.values.percent_1_ge_100 ?? 0) },
+            { name: t('stats:page.series_gold'), values: rows.map((r) => r.values.percent_2_ge_100 ?? 0) },
+          ],
+        })
+      : null;
+    res.render('stats/index', {
+      asOf: latest ? isoDate(latest.day) : null,
+      total: data.total_projects ?? data.percent_ge_0 ?? 0,
+      levels,
+      levelChart: barChart({
+        title: t('stats:page.by_level'),
+        labels: levels.map((l) => t(`badge_levels.${l.key}`, { defaultValue: l.key })),
+        values: levels.map((l) => l.count),
+        width: 420,
+        height: 220,
+      }),
+      months,
+      monthsCount: MONTHS,
+      monthChart: barChart({
+        title: t('stats:page.new_per_month', { months: MONTHS }),
+        labels: months.map((m) => m.month),
+        values: months.map((m) => m.count),
+      }),
+      progress,
+      history,
+    });
+  });
+
+  router.get('/criteria_stats', (_req, res) => {
+    res.render('stats/criteria', { rows: criteriaStats(ctx.criteria) });
+  });
+
+  router.get('/obstacles', async (_req, res) => {
+    const levels = await mostCommonObstacles(ctx);
+    res.render('stats/obstacles', {
+      levels: levels.map((l) => {
+        const level = ctx.criteria.level(l.level);
+        return {
+          ...l,
+          candidates: l.obstacles[0]?.candidates ?? 0,
+          obstacles: l.obstacles.map((o) => ({ ...o, criterion: level?.criteria.find((c) => c.id === o.id) ?? null })),
+        };
+      }),
+    });
+  });
+
+  return router;
+}
