@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Level } from '../criteria/index.ts';
 import type { ProjectWithOwner } from '../db/types.ts';
 import { requireLogin } from '../http/auth.ts';
+import { cdnCacheable } from '../http/cache.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { legacyLevel, parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
@@ -66,6 +67,9 @@ export function projectRoutes(ctx: AppContext): Router {
     }
     const level = levelParam(req);
     const project = await loadProject(ctx.db, req);
+    // What anonymous visitors see is the same for everyone (no session, no flash), so a CDN may
+    // keep it until the project changes (purged by its Surrogate-Key).
+    if (!req.user && !req.session.flash?.length) cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
     res.render('projects/show', { ...projectPageView(ctx.criteria, project, level), canEdit: can(req.user, 'edit', project), canTransfer: can(req.user, 'transfer', project), canDelete: can(req.user, 'delete', project) });
   });
 

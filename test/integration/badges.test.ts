@@ -175,3 +175,34 @@ describe('GET /badge_static/:value', () => {
     await request(t.app).get(`/badge_static/${value}`).expect(404);
   });
 });
+
+describe('project JSON key set', () => {
+  // The upstream field list (spec §6.1), written out here rather than taken from the presenter,
+  // so a renamed or dropped key fails this test.
+  const SCALAR_KEYS = [
+    'id', 'user_id', 'name', 'description', 'homepage_url', 'repo_url', 'license', 'implementation_languages', 'cpe',
+    'general_comments', 'entry_locale', 'lock_version', 'created_at', 'updated_at', 'homepage_url_status', 'report_url_status',
+    'badge_percentage_0', 'badge_percentage_1', 'badge_percentage_2',
+    'badge_percentage_baseline_1', 'badge_percentage_baseline_2', 'badge_percentage_baseline_3',
+    'tiered_percentage', 'baseline_tiered_percentage',
+    ...['passing', 'silver', 'gold', 'baseline_1', 'baseline_2', 'baseline_3'].flatMap((l) => [`achieved_${l}_at`, `first_achieved_${l}_at`, `lost_${l}_at`]),
+    'passing_saved', 'silver_saved', 'gold_saved', 'baseline_1_saved', 'baseline_2_saved', 'baseline_3_saved',
+    'repo_url_updated_at', 'last_reminder_at', 'disabled_reminders',
+    'unreported_badge_loss', 'unreported_baseline_badge_loss', 'unreported_badge_warning', 'unreported_baseline_badge_warning',
+    'badge_warning_effective_date', 'last_loss_sent_at', 'last_warning_sent_at',
+    'badge_level', 'additional_rights', 'project_entry_attribution', 'project_entry_license',
+  ];
+
+  function wireId(id: string): string {
+    return id.replace(/^osps_(\w\w)_(\d\d)_(\d\d)$/, (_m, a: string, b: string, c: string) => `OSPS-${a.toUpperCase()}-${b}.${c}`);
+  }
+
+  it('is exactly the upstream scalar fields plus <criterion>_status/_justification for every criterion', async () => {
+    const answers: StoredAnswers = {};
+    for (const id of t.ctx.criteria.ids) answers[id] = { status: STATUS.unmet, justification: 'Explained here.' };
+    const project = await createProject(t.ctx, await createUser(t.ctx), { answers });
+    const body = (await request(t.app).get(`/projects/${project.id}.json`).expect(200)).body as Record<string, unknown>;
+    const expected = [...SCALAR_KEYS, ...t.ctx.criteria.ids.flatMap((id) => [`${wireId(id)}_status`, `${wireId(id)}_justification`])];
+    expect(Object.keys(body).sort()).toEqual([...new Set(expected)].sort());
+  });
+});

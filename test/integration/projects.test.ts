@@ -299,3 +299,22 @@ describe('answer history', () => {
     expect(history[0]!.changes).toEqual({ interact_status: ['Met', 'Unmet'] });
   });
 });
+
+describe('anonymous project pages', () => {
+  it('are byte-identical for two anonymous visitors, set no cookie and are CDN-cacheable', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner, { answers: { interact: { status: 3, justification: 'Issue tracker at https://example.org/issues' } } });
+    const first = await request(t.app).get(`/projects/${project.id}/passing`).expect(200);
+    const second = await request(t.app).get(`/projects/${project.id}/passing`).expect(200);
+    expect(second.text).toBe(first.text);
+    for (const res of [first, second]) {
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(res.headers['surrogate-key']).toBe(`projects/${project.id}`);
+      expect(res.text).not.toContain('_csrf');
+    }
+    const agent = await loginAs(t.app, owner);
+    const mine = await agent.get(`/projects/${project.id}/passing`).expect(200);
+    expect(mine.headers['surrogate-key']).toBeUndefined();
+    expect(mine.headers['cache-control']).toBe('private, no-store');
+  });
+});
