@@ -4,6 +4,7 @@ import { configurePassport } from './http/auth.ts';
 import { useGithubStrategy } from './http/github-auth.ts';
 import { privateNoStore } from './http/cache.ts';
 import { csrfProtection } from './http/csrf.ts';
+import { localePrefix } from './http/locale-prefix.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { publicCors } from './http/cors.ts';
 import { securityHeaders } from './http/security.ts';
@@ -38,6 +39,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(securityHeaders(ctx.config));
   app.use(stripTrailingSlash);
   app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
+  // After static files: a directory request rewritten to '/' would make serve-static redirect.
+  app.use(localePrefix);
   app.use(privateNoStore);
   app.use(localeMiddleware(ctx.i18n));
 

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { i18n } from 'i18next';
 import type { Config } from '../config.ts';
 import type { Criterion } from '../criteria/index.ts';
-import { DEFAULT_LOCALE, criterionText, headingKey, type CriterionTextField } from '../i18n.ts';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, criterionText, headingKey, type CriterionTextField } from '../i18n.ts';
 import { renderInlineText, renderText } from '../presenters/text.ts';
 import { generateToken } from './csrf.ts';
 
@@ -27,6 +27,12 @@ export function sessionLocals(config: Readonly<Config>): RequestHandler {
   return (req, res, next) => {
     res.locals.currentUser = req.user ?? null;
     res.locals.publicUrl = config.publicUrl;
+    // Every HTML page exists under each /<locale> prefix; search engines learn the variants here.
+    const path = req.path === '/' ? '' : req.path;
+    res.locals.alternates = [
+      ...SUPPORTED_LOCALES.map((l) => ({ hreflang: l, href: `${config.publicUrl}/${l}${path}` })),
+      { hreflang: 'x-default', href: `${config.publicUrl}${path || '/'}` },
+    ];
     // Generated lazily: only pages with a form create (and store) a token.
     res.locals.csrfToken = () => generateToken(req);
     res.locals.flash = [];

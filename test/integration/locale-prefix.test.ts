@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { buildTestApp, type TestApp } from '../support/app.ts';
+import { createProject, createUser } from '../support/factories.ts';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('/<locale> prefixes', () => {
+  it('serve every HTML page under the locale prefix, with hreflang alternates', async () => {
+    const project = await createProject(t.ctx, await createUser(t.ctx));
+    const prefixed = await request(t.app).get(`/en/projects/${project.id}/passing`).expect(200);
+    const plain = await request(t.app).get(`/projects/${project.id}/passing`).expect(200);
+    expect(prefixed.text).toBe(plain.text);
+    expect(plain.text).toContain(`<link rel="alternate" hreflang="en" href="http://localhost:3000/en/projects/${project.id}/passing">`);
+    expect(plain.text).toContain(`<link rel="alternate" hreflang="x-default" href="http://localhost:3000/projects/${project.id}/passing">`);
+    await request(t.app).get('/en').expect(200);
+    await request(t.app).get('/en/login').expect(200);
+  });
+
+  it('send machine routes to their locale-free address', async () => {
+    const project = await createProject(t.ctx, await createUser(t.ctx));
+    await request(t.app).get(`/en/projects/${project.id}.json`).expect(301).expect('location', `/projects/${project.id}.json`);
+    await request(t.app).get(`/en/projects/${project.id}/badge`).expect(301).expect('location', `/projects/${project.id}/badge`);
+  });
+
+  it('treat unknown locales as ordinary (missing) paths', async () => {
+    await request(t.app).get('/xx/login').expect(404);
+    await request(t.app).get('/english/login').expect(404);
+  });
+});
