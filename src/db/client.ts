@@ -9,6 +9,7 @@ import { createAdminRepo, type AdminRepo } from './admin.ts';
 import { createTransfersRepo, type TransfersRepo } from './transfers.ts';
 import { createStatsRepo, type StatsRepo } from './stats.ts';
 import { createListRepo, type ListRepo } from './list.ts';
+import { createExportRepo, type ExportRepo } from './export.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
@@ -28,6 +29,8 @@ export interface Database {
   stats: StatsRepo;
   /** Project list and search (read-only). */
   list: ListRepo;
+  /** Bulk export in keyset batches (read-only). */
+  export: ExportRepo;
   /** Runs fn in one transaction with repositories bound to it. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     transfers: createTransfersRepo(prisma),
     stats: createStatsRepo(prisma),
     list: createListRepo(prisma),
+    export: createExportRepo(prisma),
     transaction: (fn) =>
       prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx) })),
     async close() {

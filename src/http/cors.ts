@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 
 /**
  * Public read-only resources other sites may fetch from browsers: project JSON (one and the
- * list), badges and static badges. Anything else (HTML pages, forms, every mutating route) gets
+ * list), badges, static badges and the OpenAPI document. Anything else (HTML pages, forms, every mutating route) gets
  * no CORS headers at all, so browsers keep enforcing the same-origin policy there.
  */
 const SHARED = [
@@ -10,6 +10,7 @@ const SHARED = [
   /^\/projects\/[^/]+\.json$/,
   /^\/projects\/[^/]+\/badge(?:\.svg|\.json)?$/,
   /^\/badge_static\/[^/]+$/,
+  /^\/openapi\.json$/,
 ];
 
 const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*$/;

@@ -2,8 +2,10 @@ import type { Router } from 'express';
 import type passport from 'passport';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
+import { apiPageRoutes, openApiRoutes } from './api-docs.ts';
 import { badgeRoutes } from './badges.ts';
 import { listHtmlRoutes, listPublicRoutes } from './list.ts';
+import { exportPageRoutes, exportPublicRoutes } from './export.ts';
 import { collaboratorRoutes } from './collaborators.ts';
 import type { AppContext } from './context.ts';
 import { criteriaRoutes } from './criteria.ts';
@@ -27,10 +29,12 @@ import { userRoutes } from './users.ts';
  *   GET  /projects/:id.json             badges.ts   full project JSON (upstream wire shape)
  *   GET  /badge_static/:value           badges.ts   badge image for a fixed value
  *   GET  /projects.json, /projects.csv  list.ts     project list/search (page of 20), as=badge|entry|edit lookups
+ *   GET  /projects.json?all=1, /projects.csv?all=1  export.ts  every live project, streamed in batches (before list.ts)
  *   GET  /projects?as=badge&url=…       list.ts     badge lookup without a session (HTML list: below)
  *   GET  /project_stats(.json|.csv)     stats.ts    daily statistics snapshots (JSON/CSV, no session)
  *   GET  /feed                          stats.ts    Atom feed of the 50 most recently updated projects
  *   GET  /projects/:id/:level.md        project-markdown.ts  Markdown checklist of one level (before :level)
+ *   GET  /openapi.json                  api-docs.ts OpenAPI 3.1 document of the public read routes (no session, CORS *)
  *
  *   GET  /                              home.ts     home page with recently updated projects
  *   GET  /login, POST /login            sessions.ts local login
@@ -63,7 +67,9 @@ import { userRoutes } from './users.ts';
  *   GET  /admin/projects/deleted        admin.ts    soft-deleted projects still restorable
  *   POST /admin/projects/:id/restore    admin.ts    undo a soft delete
  *   GET  /admin/changes                 admin.ts    recently changed projects (spot checks, admin overrides)
+ *   GET  /export                        export.ts   bulk export page (formats, fields, licence)
  *   GET  /criteria(/:level)             criteria.ts every criterion (?details, ?rationale); no form, no cookie
+ *   GET  /api                           api-docs.ts the OpenAPI document as an HTML reference page
  *   GET  /projects/:id/history(.json)   project-history.ts  answer history: editors (HTML), owner/admins (JSON) (before :level)
  *   GET  /project_stats                 stats.ts    statistics page with server-rendered SVG charts
  *   GET  /criteria_stats                stats.ts    criteria counts per level
@@ -73,7 +79,7 @@ import { userRoutes } from './users.ts';
  *   POST|PUT|PATCH /projects/:id/:level/edit       save the form
  */
 export function publicRoutes(ctx: AppContext): Router[] {
-  return [listPublicRoutes(ctx), badgeRoutes(ctx), statsDataRoutes(ctx), projectMarkdownRoutes(ctx)];
+  return [exportPublicRoutes(ctx), listPublicRoutes(ctx), badgeRoutes(ctx), statsDataRoutes(ctx), projectMarkdownRoutes(ctx), openApiRoutes(ctx)];
 }
 
 /** Authenticated by a signed token in the link, not by session or CSRF token. */
@@ -82,5 +88,5 @@ export function signedRoutes(ctx: AppContext): Router[] {
 }
 
 export function htmlRoutes(ctx: AppContext, auth: passport.PassportStatic): Router[] {
-  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), statsPageRoutes(ctx), criteriaRoutes(ctx), projectHistoryRoutes(ctx), listHtmlRoutes(ctx), projectRoutes(ctx)];
+  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), statsPageRoutes(ctx), criteriaRoutes(ctx), apiPageRoutes(ctx), exportPageRoutes(), projectHistoryRoutes(ctx), listHtmlRoutes(ctx), projectRoutes(ctx)];
 }

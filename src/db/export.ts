@@ -1,0 +1,55 @@
+import { Prisma, type PrismaClient } from './generated/client.ts';
+import { toProjectWithOwner, withOwner } from './projects.ts';
+import type { ProjectWithOwner } from './types.ts';
+
+type Client = Pick<PrismaClient, 'project' | '$queryRaw'>;
+
+/**
+ * Position after the last exported row. `createdAt` is PostgreSQL's own text form of the
+ * timestamptz, so the microseconds survive (a JS Date would round them to milliseconds and the
+ * next batch would repeat or skip rows).
+ */
+export interface ExportCursor {
+  createdAt: string;
+  id: number;
+}
+
+export interface ExportBatch {
+  projects: ProjectWithOwner[];
+  /** Where the next batch starts; null when this batch was the last one. */
+  next: ExportCursor | null;
+}
+
+export interface ExportRepo {
+  /**
+   * Up to `limit` live projects after `after` in (created_at, id) order, with owner and
+   * collaborators. Keyset pagination: every call is one short query, no connection or
+   * transaction is held between batches, so a slow client never pins a pooled connection.
+   */
+  batch(after: ExportCursor | null, limit: number): Promise<ExportBatch>;
+}
+
+export function createExportRepo(db: Client): ExportRepo {
+  return {
+    async batch(after, limit) {
+      const keyset = after
+        ? Prisma.sql`AND p.created_at >= ${after.createdAt}::timestamptz
+            AND (p.created_at > ${after.createdAt}::timestamptz OR p.id > ${after.id})`
+        : Prisma.empty;
+      const keys = await db.$queryRaw<{ id: number; created_at: string }[]>`
+        SELECT p.id, p.created_at::text AS created_at FROM projects p
+        WHERE p.deleted_at IS NULL ${keyset}
+        ORDER BY p.created_at, p.id LIMIT ${limit}`;
+      if (keys.length === 0) return { projects: [], next: null };
+      // Whole rows, owners and collaborators for the batch at once (no query per project).
+      const rows = await db.project.findMany({ where: { id: { in: keys.map((k) => k.id) } }, include: withOwner });
+      const byId = new Map(rows.map((r) => [r.id, toProjectWithOwner(r)]));
+      const projects = keys.flatMap((k) => {
+        const project = byId.get(k.id);
+        return project ? [project] : [];
+      });
+      const last = keys[keys.length - 1]!;
+      return { projects, next: keys.length < limit ? null : { createdAt: last.created_at, id: last.id } };
+    },
+  };
+}
