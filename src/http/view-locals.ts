@@ -54,8 +54,10 @@ export function sessionLocals(config: Readonly<Config>): RequestHandler {
     res.redirect = (statusOrUrl: number | string, maybeUrl?: string) => {
       const [status, url] = typeof statusOrUrl === 'number' ? [statusOrUrl, maybeUrl ?? '/'] : [302, statusOrUrl];
       // After logout the session is gone (destroyed); there is nothing to save.
+      // After logout the session is gone; an anonymous session with nothing in it must not be
+      // written to the store just because the visitor was redirected.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed as always present
-      if (!req.session) {
+      if (!req.session || Object.keys(req.session).every((k) => k === 'cookie')) {
         redirect(status, url);
         return;
       }

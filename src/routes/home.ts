@@ -1,11 +1,19 @@
 import { Router } from 'express';
 import { badgeLevelName } from '../presenters/project-json.ts';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '../i18n.ts';
 import type { AppContext } from './context.ts';
 
 export function homeRoutes(ctx: AppContext): Router {
   const router = Router();
 
-  router.get('/', async (_req, res) => {
+  router.get('/', async (req, res) => {
+    if (!res.locals.requestedLocale) {
+      // "/" picks the visitor's language; the page itself always lives under /<locale>.
+      const best = req.acceptsLanguages(...SUPPORTED_LOCALES) || DEFAULT_LOCALE;
+      res.set('Vary', 'Accept-Language');
+      res.redirect(302, `/${best}`);
+      return;
+    }
     const projects = await ctx.db.projects.recentlyUpdated(20);
     res.render('home', {
       projects: projects.map((p) => ({ ...p, badgeLevel: badgeLevelName(ctx.criteria, p.tieredPercentage) })),

@@ -141,7 +141,7 @@ describe('POST /login and POST /logout', () => {
 
 describe('security headers and error pages', () => {
   it('sends a strict CSP and no-store on HTML', async () => {
-    const res = await request(t.app).get('/').expect(200);
+    const res = await request(t.app).get('/en').expect(200);
     expect(res.headers['content-security-policy']).toBe(
       "default-src 'self';img-src 'self';object-src 'none';script-src 'self';style-src 'self';base-uri 'self';frame-ancestors 'none';form-action 'self'",
     );
@@ -172,7 +172,7 @@ describe('unexpected failures', () => {
   it('show a generic 500 page and a generic JSON error without internals', async () => {
     const broken = await buildTestApp();
     await broken.db.pool.end();
-    const html = await request(broken.app).get('/').expect(500);
+    const html = await request(broken.app).get('/en').expect(500);
     expect(html.text).toContain('Something went wrong on our side');
     expect(html.text).not.toMatch(/pool|at .*\.ts|Error:/i);
     const json = await request(broken.app).get('/projects/1.json').expect(500);
@@ -195,7 +195,7 @@ describe('page titles', () => {
   it('name the page before the site', async () => {
     const res = await request(t.app).get('/login').expect(200);
     expect(res.text).toContain('<title>Log in – Best Practices Badge</title>');
-    expect((await request(t.app).get('/').expect(200)).text).toContain('<title>Best Practices Badge</title>');
+    expect((await request(t.app).get('/en').expect(200)).text).toContain('<title>Best Practices Badge</title>');
   });
 });
 

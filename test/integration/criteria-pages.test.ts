@@ -46,7 +46,7 @@ describe('GET /criteria', () => {
   });
 
   it('has a Criteria link in the navigation', async () => {
-    const res = await request(t.app).get('/').expect(200);
+    const res = await request(t.app).get('/en').expect(200);
     expect(res.text).toContain('href="/criteria"');
   });
 

@@ -36,3 +36,13 @@ describe('/<locale> prefixes', () => {
     await request(t.app).get('/english/login').expect(404);
   });
 });
+
+describe('GET /', () => {
+  it('redirects to the best supported language without creating a session', async () => {
+    const res = await request(t.app).get('/').set('Accept-Language', 'de-DE, en;q=0.8').expect(302);
+    expect(res.headers.location).toBe('/en');
+    expect(res.headers.vary).toContain('Accept-Language');
+    expect(res.headers['set-cookie']).toBeUndefined();
+    await request(t.app).get('/').expect(302).expect('location', '/en');
+  });
+});

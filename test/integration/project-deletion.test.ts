@@ -131,7 +131,7 @@ describe('POST /projects/:id/delete', () => {
     const res = await postDelete(agent, project.id, { deletion_rationale: `  ${GOOD_REASON}  ` });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
-    const home = await agent.get('/').expect(200);
+    const home = await agent.get('/en').expect(200);
     expect(home.text).toContain('The project “Vanishing” was deleted.');
     expect(home.text).not.toContain(`href="/projects/${project.id}"`);
 

@@ -186,7 +186,7 @@ describe('GET /export', () => {
     expect(res.text).toContain('href="/projects.csv?all=1"');
     expect(res.text).toContain('CDLA-Permissive-2.0');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
-    const home = await request(t.app).get('/').expect(200);
+    const home = await request(t.app).get('/en').expect(200);
     expect(home.text).toContain('href="/export"');
   });
 });

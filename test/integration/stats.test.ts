@@ -132,7 +132,7 @@ describe('GET /project_stats with snapshots', () => {
   });
 
   it('is linked from the navigation', async () => {
-    const res = await request(t.app).get('/').expect(200);
+    const res = await request(t.app).get('/en').expect(200);
     expect(res.text).toContain('href="/project_stats"');
   });
 });
