@@ -4,6 +4,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import type { User } from '../../src/db/types.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser, csrfFrom, loginAs } from '../support/factories.ts';
+import type { ChangeJson } from '../../src/presenters/project-history.ts';
 
 let t: TestApp;
 
@@ -30,14 +31,6 @@ async function save(agent: TestAgent, projectId: number, level: string, fields: 
     .expect(303);
 }
 
-interface ChangeJson {
-  id: number;
-  kind: string;
-  user_id: number | null;
-  user_name: string | null;
-  created_at: string;
-  changes: Record<string, { old: unknown; new: unknown }>;
-}
 
 /** A project with an owner edit, a collaborator edit and an admin override, all through the form. */
 async function projectWithHistory() {
