@@ -7,6 +7,7 @@ import { csrfProtection } from './http/csrf.ts';
 import { localePrefix } from './http/locale-prefix.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { publicCors } from './http/cors.ts';
+import { createRateLimits, useRateLimits } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security.ts';
 import { sessionMiddleware } from './http/session.ts';
 import { localeMiddleware, sessionLocals } from './http/view-locals.ts';
@@ -37,12 +38,17 @@ export function createApp(ctx: AppContext): express.Express {
   app.locals.basedir = path.join(root, 'views');
 
   app.use(securityHeaders(ctx.config));
+  // Counters live in the database so that every instance enforces one shared allowance.
+  const limits = createRateLimits(ctx.config, { counter: ctx.db.rateLimits, logger: ctx.logger, locals: localeMiddleware(ctx.i18n) });
+  useRateLimits(app, limits);
+  app.use(limits.global);
   app.use(stripTrailingSlash);
   app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
   // After static files: a directory request rewritten to '/' would make serve-static redirect.
   app.use(localePrefix);
   app.use(privateNoStore);
   app.use(localeMiddleware(ctx.i18n));
+  app.use(limits.pages);
 
   app.get('/healthz', async (_req, res) => {
     await ctx.db.pool.query('SELECT 1');

@@ -44,6 +44,11 @@ const envSchema = z
     RATE_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(20),
     RATE_LOGIN_EMAIL_LIMIT: z.coerce.number().int().min(1).default(5),
     RATE_SIGNUP_IP_LIMIT: z.coerce.number().int().min(1).default(20),
+    /** Per-address tiers over whole requests; the defaults apply outside tests (see loadConfig). */
+    RATE_GLOBAL_IP_LIMIT: z.coerce.number().int().min(1).optional(),
+    RATE_GLOBAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+    RATE_PAGE_IP_LIMIT: z.coerce.number().int().min(1).optional(),
+    RATE_PAGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -72,7 +77,18 @@ export interface Config {
   badgeCache: { maxAge: number; staleAge: number };
   bcryptCost: number;
   /** Attempts per window: login 20 s per address and per email, sign-up 10 s per address. */
-  rateLimits: { loginPerIp: number; loginPerEmail: number; signupPerIp: number; resetPerIp: number };
+  rateLimits: {
+    loginPerIp: number;
+    loginPerEmail: number;
+    signupPerIp: number;
+    resetPerIp: number;
+    /** Every request per address, and per window (ms). */
+    globalPerIp: number;
+    globalWindowMs: number;
+    /** Requests other than badges and static files per address, and per window (ms). */
+    pagePerIp: number;
+    pageWindowMs: number;
+  };
   mail: { smtpUrl: string | undefined; from: string; directory: string };
   unsubscribeKeys: string[];
   unactivatedUserDays: number;
@@ -130,6 +146,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       loginPerEmail: env.RATE_LOGIN_EMAIL_LIMIT,
       signupPerIp: env.RATE_SIGNUP_IP_LIMIT,
       resetPerIp: env.RATE_RESET_IP_LIMIT,
+      // Test runs (integration and e2e) send hundreds of requests from one address in seconds.
+      globalPerIp: env.RATE_GLOBAL_IP_LIMIT ?? (env.NODE_ENV === 'test' ? 1_000_000 : 3000),
+      globalWindowMs: env.RATE_GLOBAL_WINDOW_SECONDS * 1000,
+      pagePerIp: env.RATE_PAGE_IP_LIMIT ?? (env.NODE_ENV === 'test' ? 1_000_000 : 300),
+      pageWindowMs: env.RATE_PAGE_WINDOW_SECONDS * 1000,
     },
     mail: {
       smtpUrl: env.SMTP_URL,

@@ -10,6 +10,8 @@ import { createTransfersRepo, type TransfersRepo } from './transfers.ts';
 import { createStatsRepo, type StatsRepo } from './stats.ts';
 import { createListRepo, type ListRepo } from './list.ts';
 import { createExportRepo, type ExportRepo } from './export.ts';
+import { createRateLimitsRepo, type RateLimitsRepo } from './rate-limits.ts';
+import { createSessionsRepo, type SessionsRepo } from './sessions.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
@@ -31,6 +33,10 @@ export interface Database {
   list: ListRepo;
   /** Bulk export in keyset batches (read-only). */
   export: ExportRepo;
+  /** Rate-limit counters shared by every instance. */
+  rateLimits: RateLimitsRepo;
+  /** Housekeeping of the session store's table. */
+  sessions: SessionsRepo;
   /** Runs fn in one transaction with repositories bound to it. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -53,6 +59,8 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     stats: createStatsRepo(prisma),
     list: createListRepo(prisma),
     export: createExportRepo(prisma),
+    rateLimits: createRateLimitsRepo(prisma),
+    sessions: createSessionsRepo(prisma),
     transaction: (fn) =>
       prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx) })),
     async close() {

@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { ServiceContext } from '../services/context.ts';
 import { purgeDeletedProjects } from '../services/deletion.ts';
+import { pruneExpiredState } from '../services/housekeeping.ts';
 import { purgeUnactivatedUsers, sendReminders } from '../services/notifications.ts';
 import { redactedError } from '../logger.ts';
 import { recordDailyStats } from '../services/stats.ts';
@@ -25,6 +26,8 @@ export function jobHandlers(ctx: ServiceContext): Record<JobName, () => Promise<
       const users = await purgeUnactivatedUsers(ctx, ctx.config.unactivatedUserDays);
       const projects = await purgeDeletedProjects(ctx);
       ctx.logger.info('maintenance done', { purgedUnactivatedUsers: users, purgedDeletedProjects: projects });
+      const pruned = await pruneExpiredState(ctx);
+      ctx.logger.info('expired sessions and rate-limit counters pruned', { sessions: pruned.sessions, rateLimits: pruned.rateLimits });
     },
     reminders: async () => {
       const sent = await sendReminders(ctx, ctx.config.reminders);

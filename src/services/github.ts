@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Project, User } from '../db/types.ts';
 
 /**
@@ -5,21 +6,36 @@ import type { Project, User } from '../db/types.ts';
  * server on 127.0.0.1 and GitHub Enterprise users point it at their own host.
  */
 export interface GithubClient {
-  /** Whether the token's user may push to owner/repo; false when GitHub says no or cannot tell. */
-  canPush(token: string, owner: string, repo: string): Promise<boolean>;
+  /**
+   * Whether the user (whose token this is) may push to owner/repo; false when GitHub says no or
+   * cannot tell.
+   */
+  canPush(userId: number, token: string, owner: string, repo: string): Promise<boolean>;
 }
 
-const PUSH_CACHE_MS = 5 * 60 * 1000;
+export interface PushCacheOptions {
+  /** Most (user, repository) answers kept; the least recently used go first. */
+  maxEntries?: number;
+  ttlMs?: number;
+  /** Clock for expiry, in milliseconds (tests). */
+  now?: () => number;
+}
 
-export function createGithubClient(apiUrl: string, fetchImpl: typeof fetch = fetch): GithubClient {
-  // Push rights change rarely, and every edit page would otherwise call GitHub.
-  const cache = new Map<string, { value: boolean; expires: number }>();
+export function createGithubClient(apiUrl: string, options: PushCacheOptions & { fetch?: typeof fetch } = {}): GithubClient {
+  const fetchImpl = options.fetch ?? fetch;
+  // Push rights change rarely, and every edit page would otherwise call GitHub. Keyed by user, not
+  // token: a new login must not multiply entries, and two users never share an answer.
+  const cache = new LRUCache<string, boolean>({
+    max: options.maxEntries ?? 10_000,
+    ttl: options.ttlMs ?? 5 * 60 * 1000,
+    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+  });
   return {
-    async canPush(token, owner, repo) {
-      const key = `${token.slice(-8)}:${owner}/${repo}`.toLowerCase();
+    async canPush(userId, token, owner, repo) {
+      const key = `${userId}:${owner.toLowerCase()}/${repo.toLowerCase()}`;
       const hit = cache.get(key);
-      if (hit && hit.expires > Date.now()) return hit.value;
-      let value = false;
+      if (hit !== undefined) return hit;
+      let answer: boolean | null = null;
       try {
         const res = await fetchImpl(`${apiUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`, {
           headers: { Authorization: `Bearer ${token}`, Accept: 'application/vnd.github+json', 'User-Agent': 'badgeapp' },
@@ -27,14 +43,19 @@ export function createGithubClient(apiUrl: string, fetchImpl: typeof fetch = fet
         });
         if (res.ok) {
           const body = (await res.json()) as { permissions?: { push?: unknown } };
-          value = body.permissions?.push === true;
+          answer = body.permissions?.push === true;
+        } else if (res.status === 404) {
+          // The repository does not exist or the user cannot see it: a real "no".
+          answer = false;
         }
       } catch {
-        // GitHub unreachable: grant nothing rather than fail the page.
-        value = false;
+        // GitHub unreachable or an unreadable reply: no answer.
       }
-      cache.set(key, { value, expires: Date.now() + PUSH_CACHE_MS });
-      return value;
+      // Only GitHub's answers are kept; a failure (expired token, rate limit, outage) grants
+      // nothing now and is asked again next time.
+      if (answer === null) return false;
+      cache.set(key, answer);
+      return answer;
     },
   };
 }
@@ -58,7 +79,7 @@ export function githubRepoOf(project: Pick<Project, 'repoUrl'>, baseUrl: string)
 export async function isGithubPusher(
   client: GithubClient | null,
   baseUrl: string | undefined,
-  user: Pick<User, 'provider' | 'nickname'> | undefined,
+  user: Pick<User, 'id' | 'provider' | 'nickname'> | undefined,
   token: string | undefined,
   project: Pick<Project, 'repoUrl'>,
 ): Promise<boolean> {
@@ -66,5 +87,5 @@ export async function isGithubPusher(
   const repo = githubRepoOf(project, baseUrl);
   if (!repo) return false;
   if (user.nickname && repo.owner.toLowerCase() === user.nickname.toLowerCase()) return true;
-  return client.canPush(token, repo.owner, repo.repo);
+  return client.canPush(user.id, token, repo.owner, repo.repo);
 }
