@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client.ts';
+import { serialTransactions } from './serial-transactions.ts';
 import { createUsersRepo, type UsersRepo } from './users.ts';
 import { createProjectsRepo, type ProjectsRepo } from './projects.ts';
 import { createTokensRepo, type TokensRepo } from './tokens.ts';
@@ -47,7 +48,7 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
   // An idle connection dropped by the server (restart, failover, shutdown) emits 'error' on the
   // pool; without a listener Node treats it as uncaught and the process dies.
   pool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: serialTransactions(new PrismaPg(pool)) });
   return {
     pool,
     users: createUsersRepo(prisma),
