@@ -1,55 +1,8 @@
+import { ANONYMISED_NAME, type AdminUserRow, type ChangeRow, type DeletedProjectRow, type Page, type PageRequest } from '../domain/admin.ts';
+import { withStoreErrors } from './errors.ts';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 
 type Client = Pick<PrismaClient, 'user' | 'project' | 'projectChange' | 'additionalRight' | 'userToken' | 'ownershipTransfer'>;
-
-export interface Page<T> {
-  rows: T[];
-  total: number;
-}
-
-export interface PageRequest {
-  page: number;
-  perPage: number;
-}
-
-export interface AdminUserRow {
-  id: number;
-  name: string;
-  provider: string;
-  email: string | null;
-  activated: boolean;
-  blocked: boolean;
-  blockedRationale: string | null;
-  role: string | null;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-  /** Live projects only: soft-deleted ones are counted separately. */
-  projectCount: number;
-  deletedProjectCount: number;
-}
-
-export interface DeletedProjectRow {
-  id: number;
-  name: string | null;
-  repoUrl: string | null;
-  homepageUrl: string | null;
-  owner: { id: number; name: string };
-  deletedAt: Date;
-  deletedBy: { id: number; name: string } | null;
-  deletionRationale: string | null;
-}
-
-export interface ChangeRow {
-  id: number;
-  project: { id: number; name: string | null; deleted: boolean };
-  user: { id: number; name: string } | null;
-  kind: string;
-  fields: string[];
-  createdAt: Date;
-}
-
-/** What stays of an account that cannot be removed (see services/admin.ts deleteUser). */
-export const ANONYMISED_NAME = 'deleted user';
 
 export interface AdminRepo {
   /** `q` matches a name substring or an exact email, both case-insensitively. */
@@ -115,7 +68,7 @@ export function createAdminRepo(db: Client): AdminRepo {
     });
   }
 
-  return {
+  return withStoreErrors<AdminRepo>({
     async listUsers(q, { page, perPage }) {
       const where = userWhere(q);
       const [rows, total] = await Promise.all([
@@ -251,7 +204,7 @@ export function createAdminRepo(db: Client): AdminRepo {
         },
       });
     },
-  };
+  });
 }
 
 function changedFields(changes: Prisma.JsonValue): string[] {

@@ -1,17 +1,8 @@
+import type { CollaboratorRecord } from '../domain/project.ts';
+import { withStoreErrors } from './errors.ts';
 import type { PrismaClient } from './generated/client.ts';
 
 type Client = Pick<PrismaClient, 'additionalRight' | '$queryRaw'>;
-
-/** A user with edit rights on a project through an `additional_rights` row. */
-export interface CollaboratorRecord {
-  userId: number;
-  name: string;
-  nickname: string | null;
-  /** Only for admins' eyes; presenters drop it for everyone else. */
-  email: string | null;
-  blocked: boolean;
-  addedAt: Date;
-}
 
 export interface CollaboratorsRepo {
   /** Oldest first, so the list reads in the order people joined. */
@@ -29,7 +20,7 @@ export interface CollaboratorsRepo {
 }
 
 export function createCollaboratorsRepo(db: Client): CollaboratorsRepo {
-  return {
+  return withStoreErrors<CollaboratorsRepo>({
     async list(projectId) {
       const rows = await db.additionalRight.findMany({
         where: { projectId },
@@ -62,5 +53,5 @@ export function createCollaboratorsRepo(db: Client): CollaboratorsRepo {
       const result = await db.additionalRight.deleteMany({ where: { projectId, userId } });
       return result.count > 0;
     },
-  };
+  });
 }

@@ -1,24 +1,9 @@
 import { Prisma, type PrismaClient } from './generated/client.ts';
 import { toProjectWithOwner, withOwner } from './projects.ts';
-import type { ProjectWithOwner } from './types.ts';
+import type { ExportBatch, ExportCursor } from '../domain/export.ts';
+import { withStoreErrors } from './errors.ts';
 
 type Client = Pick<PrismaClient, 'project' | '$queryRaw'>;
-
-/**
- * Position after the last exported row. `createdAt` is PostgreSQL's own text form of the
- * timestamptz, so the microseconds survive (a JS Date would round them to milliseconds and the
- * next batch would repeat or skip rows).
- */
-export interface ExportCursor {
-  createdAt: string;
-  id: number;
-}
-
-export interface ExportBatch {
-  projects: ProjectWithOwner[];
-  /** Where the next batch starts; null when this batch was the last one. */
-  next: ExportCursor | null;
-}
 
 export interface ExportRepo {
   /**
@@ -30,7 +15,7 @@ export interface ExportRepo {
 }
 
 export function createExportRepo(db: Client): ExportRepo {
-  return {
+  return withStoreErrors<ExportRepo>({
     async batch(after, limit) {
       const keyset = after
         ? Prisma.sql`AND p.created_at >= ${after.createdAt}::timestamptz
@@ -51,5 +36,5 @@ export function createExportRepo(db: Client): ExportRepo {
       const last = keys[keys.length - 1]!;
       return { projects, next: keys.length < limit ? null : { createdAt: last.created_at, id: last.id } };
     },
-  };
+  });
 }

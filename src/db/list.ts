@@ -1,37 +1,10 @@
 import { Prisma, type PrismaClient } from './generated/client.ts';
 import { toProjectWithOwner, withOwner } from './projects.ts';
-import type { ProjectWithOwner } from './types.ts';
+import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder } from '../domain/list.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import { withStoreErrors } from './errors.ts';
 
 type Client = Pick<PrismaClient, 'project' | '$queryRaw'>;
-
-/** Columns the list may be sorted by (wire names); anything else never reaches SQL. */
-export const SORT_FIELDS = [
-  'id', 'name', 'tiered_percentage', 'achieved_passing_at', 'achieved_silver_at', 'achieved_gold_at',
-  'homepage_url', 'repo_url', 'updated_at', 'user_id', 'created_at',
-] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
-export type SortDirection = 'asc' | 'desc';
-
-/** Already validated filters; every one present is ANDed. */
-export interface ProjectListFilter {
-  minTiered?: number;
-  maxTiered?: number;
-  /** Exact match on repo_url or homepage_url against any of these values. */
-  urls?: string[];
-  /**
-   * Prefix search. `tsquery` narrows through the GIN index on search_vector; `likePattern`
-   * (already LIKE-escaped, lower case, ending in %) rechecks that a field really starts with it.
-   */
-  prefix?: { tsquery: string; likePattern: string };
-  /** websearch_to_tsquery syntax over search_vector. */
-  text?: string;
-  ids?: number[];
-}
-
-export interface ProjectListOrder {
-  field: SortField;
-  direction: SortDirection;
-}
 
 export interface ListRepo {
   /** One page of live projects with owner and collaborators, in the requested order. */
@@ -76,7 +49,7 @@ function pageQuery(filter: ProjectListFilter, order: ProjectListOrder, limit: nu
 }
 
 export function createListRepo(db: Client): ListRepo {
-  return {
+  return withStoreErrors<ListRepo>({
     async page(filter, order, limit, offset) {
       const ids = (await db.$queryRaw<{ id: number }[]>(pageQuery(filter, order, limit, offset))).map((r) => r.id);
       if (ids.length === 0) return [];
@@ -100,5 +73,5 @@ export function createListRepo(db: Client): ListRepo {
       const rows = await db.$queryRaw<{ 'QUERY PLAN': string }[]>`EXPLAIN ${pageQuery(filter, order, limit, offset)}`;
       return rows.map((r) => r['QUERY PLAN']);
     },
-  };
+  });
 }

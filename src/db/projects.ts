@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from './generated/client.ts';
-import type { NewProject, Project, ProjectChanges, ProjectWithOwner, StoredAnswers } from './types.ts';
+import { StaleProjectError } from '../domain/errors.ts';
+import type {
+  ChangeKind,
+  FieldChanges,
+  NewProject,
+  Project,
+  ProjectChangeRecord,
+  ProjectChanges,
+  ProjectSummary,
+  ProjectWithOwner,
+  ReminderTarget,
+  StoredAnswers,
+} from '../domain/project.ts';
+import { withStoreErrors } from './errors.ts';
+
+export type { ChangeKind, FieldChanges } from '../domain/project.ts';
 
 type Client = Pick<PrismaClient, 'project' | 'projectChange' | '$queryRaw' | '$executeRaw'>;
 
@@ -36,26 +51,6 @@ function toData(changes: ProjectChanges): Prisma.ProjectUncheckedUpdateInput {
   return answers === undefined ? rest : { ...rest, answers: answers as unknown as Prisma.InputJsonObject };
 }
 
-export class StaleProjectError extends Error {
-  constructor() {
-    super('The project was changed by someone else since the form was loaded.');
-    this.name = 'StaleProjectError';
-  }
-}
-
-export type ChangeKind = 'create' | 'edit' | 'admin_override' | 'transfer' | 'delete' | 'restore';
-/** Field -> [old, new]; criterion answers use the wire names (<id>_status, <id>_justification). */
-export type FieldChanges = Record<string, [unknown, unknown]>;
-
-export interface ProjectChangeRecord {
-  id: number;
-  userId: number | null;
-  userName: string | null;
-  kind: string;
-  changes: FieldChanges;
-  createdAt: Date;
-}
-
 export interface ProjectsRepo {
   /** A live project (soft-deleted ones are invisible). */
   findById(id: number): Promise<ProjectWithOwner | null>;
@@ -69,22 +64,10 @@ export interface ProjectsRepo {
   update(id: number, lockVersion: number, changes: ProjectChanges, now: Date): Promise<Project>;
   count(): Promise<number>;
   /** Claims and stamps (last_reminder_at) projects due for a reminder; see services/notifications.ts. */
-  claimReminderTargets(
-    now: Date,
-    options: { idleDays: number; repeatDays: number; limit: number },
-  ): Promise<{ id: number; userId: number; name: string | null; badgePercentage0: number | null }[]>;
+  claimReminderTargets(now: Date, options: { idleDays: number; repeatDays: number; limit: number }): Promise<ReminderTarget[]>;
   /** Live (not soft-deleted) projects the user owns. */
   countOwnedBy(userId: number): Promise<number>;
   recentlyUpdated(limit: number): Promise<ProjectSummary[]>;
-}
-
-export interface ProjectSummary {
-  id: number;
-  name: string | null;
-  homepageUrl: string | null;
-  repoUrl: string | null;
-  tieredPercentage: number;
-  updatedAt: Date;
 }
 
 export function createProjectsRepo(db: Client): ProjectsRepo {
@@ -96,7 +79,7 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
         coalesce(name, '') || ' ' || coalesce(description, '') || ' ' || coalesce(homepage_url, '') || ' ' || coalesce(repo_url, ''))
       WHERE id = ${id}`;
   };
-  return {
+  return withStoreErrors<ProjectsRepo>({
     async findById(id) {
       const row = await db.project.findFirst({ where: { id, deletedAt: null }, include: withOwner });
       return row ? toProjectWithOwner(row) : null;
@@ -179,5 +162,5 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
         take: limit,
         select: { id: true, name: true, homepageUrl: true, repoUrl: true, tieredPercentage: true, updatedAt: true },
       }),
-  };
+  });
 }

@@ -1,8 +1,8 @@
-import type { PrismaClient, UserToken } from './generated/client.ts';
+import type { TokenPurpose, UserToken } from '../domain/user.ts';
+import { withStoreErrors } from './errors.ts';
+import type { PrismaClient } from './generated/client.ts';
 
 type Client = Pick<PrismaClient, 'userToken'>;
-
-export type TokenPurpose = 'activation' | 'password_reset' | 'email_change';
 
 export interface TokensRepo {
   create(input: { userId: number; purpose: TokenPurpose; digest: string; expiresAt: Date; newEmail?: string | null }): Promise<UserToken>;
@@ -15,7 +15,7 @@ export interface TokensRepo {
 }
 
 export function createTokensRepo(db: Client): TokensRepo {
-  return {
+  return withStoreErrors<TokensRepo>({
     create: (input) => db.userToken.create({ data: { ...input, newEmail: input.newEmail ?? null } }),
     findUsable: (digest, purpose, now) =>
       db.userToken.findFirst({ where: { digest, purpose, usedAt: null, expiresAt: { gt: now } } }),
@@ -26,5 +26,5 @@ export function createTokensRepo(db: Client): TokensRepo {
     async revokeAll(userId, purpose, now) {
       await db.userToken.updateMany({ where: { userId, purpose, usedAt: null }, data: { usedAt: now } });
     },
-  };
+  });
 }

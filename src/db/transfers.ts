@@ -1,44 +1,8 @@
 import type { Prisma, PrismaClient } from './generated/client.ts';
-import type { User } from './types.ts';
+import type { NewTransfer, TransferDecision, TransferRecord, TransferStatus, TransferUser } from '../domain/transfer.ts';
+import { withStoreErrors } from './errors.ts';
 
 type Client = Pick<PrismaClient, 'ownershipTransfer' | 'project' | 'additionalRight' | 'user' | '$queryRaw'>;
-
-export type TransferStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired' | 'direct';
-/** States an offer can leave "pending" for by someone's action (expiry happens on read). */
-export type TransferDecision = 'accepted' | 'declined' | 'cancelled';
-
-export interface TransferParty {
-  id: number;
-  name: string;
-}
-
-export interface TransferRecord {
-  id: number;
-  projectId: number;
-  project: { id: number; name: string | null; repoUrl: string | null; homepageUrl: string | null; userId: number; deleted: boolean };
-  fromUser: TransferParty;
-  toUser: TransferParty;
-  createdById: number;
-  status: TransferStatus;
-  expiresAt: Date;
-  decidedAt: Date | null;
-  offerMailedAt: Date | null;
-  resultMailedAt: Date | null;
-  createdAt: Date;
-}
-
-export interface NewTransfer {
-  projectId: number;
-  fromUserId: number;
-  toUserId: number;
-  createdById: number;
-  status: 'pending' | 'direct';
-  expiresAt: Date;
-  decidedAt?: Date | null;
-}
-
-/** The user fields a transfer needs to judge and notify a recipient. */
-export type TransferUser = Pick<User, 'id' | 'name' | 'email' | 'activated' | 'blocked' | 'preferredLocale' | 'notificationEmails'>;
 
 export interface TransfersRepo {
   findById(id: number): Promise<TransferRecord | null>;
@@ -111,7 +75,7 @@ function toRecord(row: Row): TransferRecord {
 }
 
 export function createTransfersRepo(db: Client): TransfersRepo {
-  return {
+  return withStoreErrors<TransfersRepo>({
     async findById(id) {
       const row = await db.ownershipTransfer.findUnique({ where: { id }, include: withParties });
       return row ? toRecord(row) : null;
@@ -186,5 +150,5 @@ export function createTransfersRepo(db: Client): TransfersRepo {
     findUser: (id) => db.user.findUnique({ where: { id }, select: userFields }),
     findUsersByEmail: (email) =>
       db.user.findMany({ where: { email: { equals: email, mode: 'insensitive' } }, select: userFields, orderBy: { id: 'asc' }, take: 10 }),
-  };
+  });
 }

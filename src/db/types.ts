@@ -1,27 +1,17 @@
-import type { Project as ProjectRow, User as UserRow } from './generated/client.ts';
+import type { Project as ProjectRow, User as UserRow, UserToken as UserTokenRow } from './generated/client.ts';
+import type { Project } from '../domain/project.ts';
+import type { User, UserToken } from '../domain/user.ts';
 
-export type StatusCode = 0 | 1 | 2 | 3;
+/**
+ * The entity types live in src/domain; this module proves that the rows Prisma returns still
+ * match them, so a column renamed or retyped in the schema fails the type check here.
+ */
+export type { NewProject, Project, ProjectChanges, ProjectWithOwner, StatusCode, StoredAnswer, StoredAnswers } from '../domain/project.ts';
+export type { User } from '../domain/user.ts';
 
-/** One stored answer; an absent id means "?" (unknown). */
-export interface StoredAnswer {
-  status: StatusCode;
-  justification: string | null;
-}
-
-export type StoredAnswers = Record<string, StoredAnswer>;
-
-export type Project = Omit<ProjectRow, 'answers'> & { answers: StoredAnswers };
-
-export interface ProjectWithOwner extends Project {
-  owner: { id: number; name: string; nickname: string | null };
-  additionalRightUserIds: number[];
-}
-
-export type User = UserRow;
-
-/** Columns a save may change; the repository bumps lock_version and updated_at itself. */
-export type ProjectChanges = Partial<
-  Omit<Project, 'id' | 'userId' | 'createdAt' | 'updatedAt' | 'lockVersion'>
->;
-
-export type NewProject = ProjectChanges & { userId: number };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const rowsMatchEntities: [
+  Same<Omit<ProjectRow, 'answers'>, Omit<Project, 'answers'>>,
+  Same<UserRow, User>,
+  Same<UserTokenRow, UserToken>,
+] = [true, true, true];

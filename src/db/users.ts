@@ -1,31 +1,8 @@
 import type { PrismaClient } from './generated/client.ts';
-import type { User } from './types.ts';
+import type { GithubIdentity, NewLocalUser, ProfileChanges, User } from '../domain/user.ts';
+import { withStoreErrors } from './errors.ts';
 
 type Client = Pick<PrismaClient, 'user'>;
-
-export interface NewLocalUser {
-  name: string;
-  email: string;
-  passwordDigest: string;
-  role?: string | null;
-  preferredLocale?: string;
-  /** Local sign-ups start unactivated; seeds and tests may create active accounts. */
-  activated?: boolean;
-}
-
-export interface ProfileChanges {
-  name?: string;
-  preferredLocale?: string;
-  notificationEmails?: boolean;
-  importantNotifications?: boolean;
-}
-
-export interface GithubIdentity {
-  uid: string;
-  nickname: string;
-  name: string;
-  email: string | null;
-}
 
 export interface UsersRepo {
   findById(id: number): Promise<User | null>;
@@ -47,7 +24,7 @@ export interface UsersRepo {
 }
 
 export function createUsersRepo(db: Client): UsersRepo {
-  return {
+  return withStoreErrors<UsersRepo>({
     findById: (id) => db.user.findUnique({ where: { id } }),
     findLocalByEmail: (email) =>
       db.user.findUnique({ where: { provider_email: { provider: 'local', email: email.toLowerCase() } } }),
@@ -110,5 +87,5 @@ export function createUsersRepo(db: Client): UsersRepo {
     async recordActivationMail(id, at) {
       await db.user.update({ where: { id }, data: { activationEmailSentAt: at } });
     },
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Database } from '../db/client.ts';
-import type { ProjectWithOwner } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
 import { notFound } from './errors.ts';
 import { parseId } from './params.ts';
 

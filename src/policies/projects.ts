@@ -1,4 +1,5 @@
-import type { ProjectWithOwner, User } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import type { User } from '../domain/user.ts';
 
 /**
  * Who may do what to a project. Every route asks here; nothing else compares user ids.

@@ -1,4 +1,4 @@
-import type { TransferRecord } from '../db/transfers.ts';
+import type { TransferRecord } from '../domain/transfer.ts';
 import type { Actor } from './projects.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { FeedProject } from '../db/stats.ts';
+import type { FeedProject } from '../domain/stats.ts';
 import { escapeHtml, renderText } from './text.ts';
 
 /**

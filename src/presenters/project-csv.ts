@@ -1,5 +1,5 @@
 import type { CriteriaSet } from '../criteria/index.ts';
-import type { ProjectWithOwner } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
 import { presentProject } from './project-json.ts';
 
 /**

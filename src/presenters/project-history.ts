@@ -1,5 +1,5 @@
 import { displayId, type CriteriaSet } from '../criteria/index.ts';
-import type { ProjectChangeRecord } from '../db/projects.ts';
+import type { ProjectChangeRecord } from '../domain/project.ts';
 
 /** The most changes the history page and its JSON show. */
 export const HISTORY_LIMIT = 100;

@@ -1,5 +1,5 @@
 import { displayId, type CriteriaSet } from '../criteria/index.ts';
-import type { Project, ProjectWithOwner } from '../db/types.ts';
+import type { Project, ProjectWithOwner } from '../domain/project.ts';
 import { STATUS, STATUS_LABELS } from '../services/scoring/index.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { displayId, type Level } from '../criteria/index.ts';
-import type { ProjectWithOwner } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
 import { criterionText, headingKey, type Translate } from '../i18n.ts';
 import { STATUS } from '../services/scoring/index.ts';
 import { escapeHtml } from './text.ts';

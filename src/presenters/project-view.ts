@@ -1,6 +1,6 @@
 import type { CriteriaSet, Criterion, Level } from '../criteria/index.ts';
 import { displayId } from '../criteria/index.ts';
-import type { ProjectWithOwner, StoredAnswer } from '../db/types.ts';
+import type { ProjectWithOwner, StoredAnswer } from '../domain/project.ts';
 import { storedPercentage } from '../services/project-scores.ts';
 import { STATUS, STATUS_LABELS, criterionResult, sectionProgress, type CriterionResult } from '../services/scoring/index.ts';
 import { badgeLevelName } from './project-json.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { displayId, type CriteriaSet } from '../criteria/index.ts';
-import { SORT_FIELDS } from '../db/list.ts';
+import { SORT_FIELDS } from '../domain/list.ts';
 import { MAX_IDS, MAX_TEXT_QUERY, MAX_URL_QUERY } from '../services/list.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { AdminUserRow } from '../db/admin.ts';
+import type { AdminUserRow } from '../domain/admin.ts';
 import { requireLogin } from '../http/auth.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import type { ProjectWithOwner, User } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import type { User } from '../domain/user.ts';
 import { requireLogin } from '../http/auth.ts';
 import { HttpError, notFound, wantsJson } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { ProjectWithOwner } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
 import { requireLogin } from '../http/auth.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';

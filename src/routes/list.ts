@@ -3,7 +3,7 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { pager } from '../presenters/pagination.ts';
 import { projectsCsv } from '../presenters/project-csv.ts';
 import { badgeLevelName, presentProject } from '../presenters/project-json.ts';
-import { SORT_FIELDS } from '../db/list.ts';
+import { SORT_FIELDS } from '../domain/list.ts';
 import { editRedirectSearch, PER_PAGE, pageOffset, parseListQuery, type ListQuery } from '../services/list.ts';
 import type { AppContext } from './context.ts';
 

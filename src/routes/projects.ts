@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Level } from '../criteria/index.ts';
-import type { ProjectWithOwner } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
 import { requireLogin } from '../http/auth.ts';
 import { cdnCacheable } from '../http/cache.ts';
 import { forbidden, notFound } from '../http/errors.ts';

@@ -1,7 +1,7 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type passport from 'passport';
-import type { User } from '../db/types.ts';
+import type { User } from '../domain/user.ts';
 import { safeReturnTo } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { GITHUB_SCOPES } from '../http/github-auth.ts';

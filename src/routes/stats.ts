@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { barChart, lineChart } from '../presenters/charts.ts';
 import { renderAtomFeed } from '../presenters/feed.ts';
 import { badgeLevelName } from '../presenters/project-json.ts';
-import { HIGHER_BANDS, PASSING_BANDS } from '../db/stats.ts';
+import { HIGHER_BANDS, PASSING_BANDS } from '../domain/stats.ts';
 import {
   criteriaStats,
   currentStats,

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { TransferRecord } from '../db/transfers.ts';
-import type { ProjectWithOwner } from '../db/types.ts';
+import type { TransferRecord } from '../domain/transfer.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
 import { requireLogin } from '../http/auth.ts';
 import { HttpError, notFound, wantsJson } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';

@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { z } from 'zod';
-import type { User } from '../db/types.ts';
+import { UniqueViolation } from '../domain/errors.ts';
+import type { User } from '../domain/user.ts';
 import type { ServiceContext } from './context.ts';
 import { sendAccountMail } from './mail/index.ts';
 import { passwordProblem } from './passwords.ts';
@@ -88,7 +89,7 @@ export async function signUp(ctx: ServiceContext, input: unknown, locale: string
     user = await ctx.db.users.createLocal({ name: data.name, email: data.email, passwordDigest, preferredLocale: locale });
   } catch (err) {
     // Two sign-ups racing for one address: the unique index decides, the answer is the same.
-    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'P2002') return { ok: true };
+    if (err instanceof UniqueViolation) return { ok: true };
     throw err;
   }
   await mailActivation(ctx, user);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AdminUserRow, ChangeRow, DeletedProjectRow, Page } from '../db/admin.ts';
-import type { ChangeKind } from '../db/projects.ts';
-import type { User } from '../db/types.ts';
+import type { AdminUserRow, ChangeRow, DeletedProjectRow, Page } from '../domain/admin.ts';
+import type { ChangeKind } from '../domain/project.ts';
+import type { User } from '../domain/user.ts';
 import type { Repositories } from '../db/client.ts';
 import type { ServiceContext } from './context.ts';
 import { parseRationale, restorableSince, type FormInput } from './deletion.ts';

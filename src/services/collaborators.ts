@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Repositories } from '../db/client.ts';
-import type { ProjectWithOwner, User } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import type { User } from '../domain/user.ts';
 import { can, isAdmin, type Actor } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
 import { sendNotification } from './mail/index.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProjectWithOwner } from '../db/types.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
 import { isAdmin, type Actor } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
 import { LIMITS, isTextValid, type FieldErrors } from './validation.ts';

@@ -1,5 +1,6 @@
 import type { CriteriaSet } from '../criteria/index.ts';
-import type { ExportCursor, ExportRepo } from '../db/export.ts';
+import { type ExportRepo } from '../db/export.ts';
+import type { ExportCursor } from '../domain/export.ts';
 import { projectsCsv } from '../presenters/project-csv.ts';
 import { presentProject } from '../presenters/project-json.ts';
 

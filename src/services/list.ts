@@ -1,4 +1,4 @@
-import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type SortField } from '../db/list.ts';
+import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type SortField } from '../domain/list.ts';
 import { canonicalUrl } from './urls.ts';
 
 /**

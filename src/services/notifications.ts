@@ -1,4 +1,4 @@
-import type { Project } from '../db/types.ts';
+import type { Project } from '../domain/project.ts';
 import { isLoss } from './scoring/index.ts';
 import type { ServiceContext } from './context.ts';
 import { sendNotification } from './mail/index.ts';

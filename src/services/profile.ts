@@ -1,6 +1,7 @@
 import bcrypt from 'bcrypt';
 import { z } from 'zod';
-import type { User } from '../db/types.ts';
+import { UniqueViolation } from '../domain/errors.ts';
+import type { User } from '../domain/user.ts';
 import { SUPPORTED_LOCALES } from '../i18n.ts';
 import { removeAccount } from './admin.ts';
 import type { ServiceContext } from './context.ts';
@@ -94,7 +95,7 @@ export async function confirmEmailChange(ctx: ServiceContext, token: string): Pr
   try {
     await ctx.db.users.setEmail(user.id, row.newEmail);
   } catch (err) {
-    if (typeof err === 'object' && err !== null && 'code' in err && err.code === 'P2002') return 'taken';
+    if (err instanceof UniqueViolation) return 'taken';
     throw err;
   }
   // Tell the old address, so a hijacked session changing the address does not go unnoticed.

@@ -1,5 +1,5 @@
 import type { CriteriaSet, Level, Series } from '../criteria/index.ts';
-import type { Project, ProjectChanges } from '../db/types.ts';
+import type { Project, ProjectChanges } from '../domain/project.ts';
 import type { ScoreResult, ScoreState } from './scoring/index.ts';
 
 /**

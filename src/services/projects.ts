@@ -1,8 +1,10 @@
 import type { Level } from '../criteria/index.ts';
-import { StaleProjectError, type ChangeKind, type FieldChanges } from '../db/projects.ts';
+import { StaleProjectError, UniqueViolation } from '../domain/errors.ts';
+import type { ChangeKind, FieldChanges } from '../domain/project.ts';
 import { snakeCase } from '../presenters/project-json.ts';
 import { can, isAdmin, type Actor } from '../policies/projects.ts';
-import type { Project, ProjectChanges, ProjectWithOwner, StoredAnswer, StoredAnswers, User } from '../db/types.ts';
+import type { Project, ProjectChanges, ProjectWithOwner, StoredAnswer, StoredAnswers } from '../domain/project.ts';
+import type { User } from '../domain/user.ts';
 import type { ServiceContext } from './context.ts';
 import { initialScoreState, savedFlag, scoreChanges, scoreStateOf } from './project-scores.ts';
 import { STATUS, STATUS_LABELS, computeScores, type StatusCode } from './scoring/index.ts';
@@ -220,7 +222,7 @@ export async function updateProject(
       addError(errors, 'lock_version', 'errors.stale');
       return { ok: false, status: 409, errors };
     }
-    if (isUniqueViolation(err)) {
+    if (err instanceof UniqueViolation) {
       addError(errors, 'repo_url', 'errors.repo_url_taken');
       return { ok: false, status: 422, errors };
     }
@@ -259,8 +261,4 @@ function changeKind(actor: Actor, project: ProjectWithOwner): ChangeKind {
   if (!isAdmin(actor)) return 'edit';
   const asUser = actor ? { ...actor, role: null } : actor;
   return can(asUser, 'edit', project) ? 'edit' : 'admin_override';
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 'P2002';
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import type { Level } from '../criteria/index.ts';
-import type { StoredAnswers } from '../db/types.ts';
+import type { StoredAnswers } from '../domain/project.ts';
 import type { ServiceContext } from './context.ts';
 import { initialScoreState, scoreChanges } from './project-scores.ts';
 import { STATUS, computeScores } from './scoring/index.ts';

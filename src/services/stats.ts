@@ -1,5 +1,5 @@
 import type { CriteriaSet } from '../criteria/index.ts';
-import { HIGHER_BANDS, PASSING_BANDS, type ProjectCounts, type StatsDay } from '../db/stats.ts';
+import { HIGHER_BANDS, PASSING_BANDS, type ProjectCounts, type StatsDay } from '../domain/stats.ts';
 import { badgeLevelName } from '../presenters/project-json.ts';
 import type { ServiceContext } from './context.ts';
 

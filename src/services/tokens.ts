@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenPurpose } from '../db/tokens.ts';
-import type { User } from '../db/types.ts';
+import type { TokenPurpose } from '../domain/user.ts';
+import type { User } from '../domain/user.ts';
 import type { ServiceContext } from './context.ts';
 
 /** Links in mails carry a 256-bit random token; the database keeps only its SHA-256. */

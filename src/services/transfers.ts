@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Repositories } from '../db/client.ts';
-import type { TransferRecord, TransferUser } from '../db/transfers.ts';
-import type { ProjectWithOwner, User } from '../db/types.ts';
+import type { TransferRecord, TransferUser } from '../domain/transfer.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import type { User } from '../domain/user.ts';
 import { can, isAdmin } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
 import { sendNotification, type NotificationMail } from './mail/index.ts';

@@ -1,4 +1,4 @@
-import type { User as DbUser } from '../db/types.ts';
+import type { User as DbUser } from '../domain/user.ts';
 
 declare global {
   namespace Express {

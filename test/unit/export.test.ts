@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { criteria } from '../../src/criteria/index.ts';
-import type { ExportBatch, ExportCursor, ExportRepo } from '../../src/db/export.ts';
+import type { ExportRepo } from '../../src/db/export.ts';
+import type { ExportBatch, ExportCursor } from '../../src/domain/export.ts';
 import type { ProjectWithOwner } from '../../src/db/types.ts';
 import { EXPORT_BATCH_SIZE, exportChunks, parseExportQuery, pumpExport, type ExportSink } from '../../src/services/export.ts';
 

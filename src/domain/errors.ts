@@ -1,0 +1,47 @@
+/**
+ * Failures of the store in the application's own terms. src/db translates the driver's error
+ * codes into these, so services decide on meaning ("that address is taken") and never on codes.
+ */
+export class StoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A unique constraint refused the write; `fields` names the columns when the store says so. */
+export class UniqueViolation extends StoreError {
+  readonly fields: readonly string[];
+  constructor(fields: readonly string[], options?: { cause?: unknown }) {
+    super(`Unique constraint violated${fields.length ? ` on ${fields.join(', ')}` : ''}.`, options);
+    this.fields = fields;
+  }
+}
+
+/** The row a write depends on does not exist (any more). */
+export class RecordNotFound extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('The record does not exist.', options);
+  }
+}
+
+/** A foreign key refused the write: the row it points to is gone, or rows still point here. */
+export class ForeignKeyViolation extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('A foreign key constraint refused the write.', options);
+  }
+}
+
+/** Concurrent transactions conflicted (serialization failure or deadlock); retrying may succeed. */
+export class SerializationFailure extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('The transaction conflicted with a concurrent one.', options);
+  }
+}
+
+/** Optimistic locking: the project changed since the form was loaded. */
+export class StaleProjectError extends StoreError {
+  constructor() {
+    super('The project was changed by someone else since the form was loaded.');
+  }
+}

@@ -1,0 +1,30 @@
+/** The project list's filters and order, already validated (src/services/list.ts parses them). */
+
+/** Columns the list may be sorted by (wire names); anything else never reaches SQL. */
+export const SORT_FIELDS = [
+  'id', 'name', 'tiered_percentage', 'achieved_passing_at', 'achieved_silver_at', 'achieved_gold_at',
+  'homepage_url', 'repo_url', 'updated_at', 'user_id', 'created_at',
+] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+export type SortDirection = 'asc' | 'desc';
+
+/** Every filter present is ANDed. */
+export interface ProjectListFilter {
+  minTiered?: number;
+  maxTiered?: number;
+  /** Exact match on repo_url or homepage_url against any of these values. */
+  urls?: string[];
+  /**
+   * Prefix search. `tsquery` narrows through the full-text index; `likePattern` (already
+   * LIKE-escaped, lower case, ending in %) rechecks that a field really starts with it.
+   */
+  prefix?: { tsquery: string; likePattern: string };
+  /** websearch_to_tsquery syntax over the search document. */
+  text?: string;
+  ids?: number[];
+}
+
+export interface ProjectListOrder {
+  field: SortField;
+  direction: SortDirection;
+}

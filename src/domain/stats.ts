@@ -1,0 +1,44 @@
+/** Reporting shapes: daily statistics, obstacles and the feed. */
+
+/** Progress bands used by the daily snapshot (percentages of a level). */
+export const PASSING_BANDS = [0, 25, 50, 75, 90, 100] as const;
+export const HIGHER_BANDS = [25, 50, 75, 90, 100] as const;
+
+/** Raw counts over live (not soft-deleted) projects, as of the moment of the query. */
+export interface ProjectCounts {
+  total: number;
+  /** tiered_percentage >= band, for each of PASSING_BANDS. */
+  tieredAtLeast: Record<number, number>;
+  /** badge_percentage_1 >= band, for each of HIGHER_BANDS. */
+  silverAtLeast: Record<number, number>;
+  /** badge_percentage_2 >= band, for each of HIGHER_BANDS. */
+  goldAtLeast: Record<number, number>;
+  /** floor(tiered_percentage / 100) -> count (0 = in progress, 1 = first metal level, …). */
+  byTier: Record<number, number>;
+}
+
+export interface StatsDay {
+  day: Date;
+  data: Record<string, number>;
+}
+
+export interface ObstacleRow {
+  id: string;
+  /** Candidate projects whose answer is Unmet or ? (missing). */
+  blocked: number;
+  /** All candidate projects of the level (the share's denominator). */
+  candidates: number;
+}
+
+export interface FeedProject {
+  id: number;
+  name: string | null;
+  description: string | null;
+  homepageUrl: string | null;
+  repoUrl: string | null;
+  entryLocale: string;
+  tieredPercentage: number;
+  badgePercentage0: number | null;
+  updatedAt: Date;
+  owner: { name: string; nickname: string | null };
+}
