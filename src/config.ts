@@ -49,10 +49,26 @@ const envSchema = z
     RATE_GLOBAL_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
     RATE_PAGE_IP_LIMIT: z.coerce.number().int().min(1).optional(),
     RATE_PAGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+    /** Fastly-compatible purge-by-surrogate-key endpoint, e.g. https://api.fastly.com/service/<id>/purge; purging is off when unset. */
+    CDN_PURGE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    CDN_API_TOKEN: z.string().min(1).optional(),
+    /** The second purge waits out replication lag between the database and the CDN's origin reads. */
+    CDN_PURGE_DELAY_SECONDS: z.coerce.number().int().min(0).default(30),
+    /** How often each instance looks for due outbox messages (mail, purges). */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1000),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(8),
+    /** Outgoing mail limits per hour: per address, password-reset mail per address, per causing user, and in all. */
+    MAIL_LIMIT_RECIPIENT_HOUR: z.coerce.number().int().min(1).default(10),
+    MAIL_LIMIT_RESET_HOUR: z.coerce.number().int().min(1).default(3),
+    MAIL_LIMIT_SENDER_HOUR: z.coerce.number().int().min(1).default(30),
+    MAIL_LIMIT_GLOBAL_HOUR: z.coerce.number().int().min(1).default(2000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+    }
+    if (env.CDN_PURGE_URL && !env.CDN_API_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['CDN_API_TOKEN'], message: 'is required when CDN_PURGE_URL is set' });
     }
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
@@ -95,6 +111,11 @@ export interface Config {
   transferOfferDays: number;
   reminders: { idleDays: number; repeatDays: number; limit: number };
   jobsEnabled: boolean;
+  /** Purging by surrogate key after every change to public output; null when no CDN is configured. */
+  cdn: { purgeUrl: string; apiToken: string; delaySeconds: number } | null;
+  outbox: { pollMs: number; maxAttempts: number };
+  /** Mails per hour. */
+  mailLimits: { perRecipient: number; resetPerAddress: number; perSender: number; global: number };
   /** GitHub login is offered only when both client id and secret are configured. */
   github: { clientId: string; clientSecret: string; baseUrl: string; apiUrl: string } | null;
 }
@@ -166,6 +187,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     transferOfferDays: env.TRANSFER_OFFER_DAYS,
     reminders: { idleDays: env.REMINDER_IDLE_DAYS, repeatDays: env.REMINDER_REPEAT_DAYS, limit: env.MAX_REMINDERS },
     jobsEnabled: env.JOBS_ENABLED ?? env.NODE_ENV !== 'test',
+    cdn: env.CDN_PURGE_URL && env.CDN_API_TOKEN ? { purgeUrl: env.CDN_PURGE_URL, apiToken: env.CDN_API_TOKEN, delaySeconds: env.CDN_PURGE_DELAY_SECONDS } : null,
+    outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS },
+    mailLimits: { perRecipient: env.MAIL_LIMIT_RECIPIENT_HOUR, resetPerAddress: env.MAIL_LIMIT_RESET_HOUR, perSender: env.MAIL_LIMIT_SENDER_HOUR, global: env.MAIL_LIMIT_GLOBAL_HOUR },
     github:
       env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
         ? {

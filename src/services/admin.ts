@@ -4,6 +4,7 @@ import type { ChangeKind } from '../domain/project.ts';
 import type { User } from '../domain/user.ts';
 import type { Repositories } from '../db/client.ts';
 import type { ServiceContext } from './context.ts';
+import { recordProjectChange } from './project-changes.ts';
 import { parseRationale, restorableSince, type FormInput } from './deletion.ts';
 import { LIMITS, addError, isTextValid, type FieldErrors } from './validation.ts';
 
@@ -161,7 +162,7 @@ export async function deleteUser(ctx: ServiceContext, admin: User, target: Admin
     }
     for (const id of live) {
       if (await tx.admin.softDeleteProject(id, admin.id, SPAM_CLEANUP_RATIONALE, now)) {
-        await tx.projects.recordChange(id, admin.id, 'delete', { deletion_rationale: [null, SPAM_CLEANUP_RATIONALE] }, now);
+        await recordProjectChange(ctx, tx, { projectId: id, userId: admin.id, kind: 'delete', changes: { deletion_rationale: [null, SPAM_CLEANUP_RATIONALE] }, at: now });
       }
     }
     const result = await removeAccount(tx, target.id, ACCOUNT_DELETED_RATIONALE);

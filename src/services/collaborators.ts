@@ -4,9 +4,10 @@ import type { ProjectWithOwner } from '../domain/project.ts';
 import type { User } from '../domain/user.ts';
 import { can, isAdmin, type Actor } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
-import { sendNotification } from './mail/index.ts';
+import { queueNotification } from './mail/index.ts';
+import { recordProjectChange } from './project-changes.ts';
+import { inTransaction } from './transaction.ts';
 import { LIMITS, addError, hasErrors, type FieldErrors } from './validation.ts';
-import { redactedError } from '../logger.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -124,7 +125,7 @@ export async function addCollaborator(ctx: ServiceContext, actor: User, project:
   const neutral = target.by === 'email' && !isAdmin(actor);
   const now = ctx.now();
 
-  const outcome = await ctx.db.transaction(async (tx): Promise<ChangeOutcome & { added?: User }> => {
+  const outcome = await inTransaction(ctx, async (txCtx, tx): Promise<ChangeOutcome> => {
     const current = await lockedProject(tx, project.id);
     if (!current) return refuse(404, 'collaborators:errors.project_gone');
     // Rights may have changed since the route checked them (e.g. the actor was just removed).
@@ -142,18 +143,17 @@ export async function addCollaborator(ctx: ServiceContext, actor: User, project:
     }
     const before = current.additionalRightUserIds;
     const after = [...before, user.id].sort((a, b) => a - b);
-    await tx.projects.recordChange(current.id, actor.id, 'edit', { additional_rights: [before, after] }, now);
-    return { ok: true, user: { id: user.id, name: user.name }, added: user };
+    await recordProjectChange(ctx, tx, { projectId: current.id, userId: actor.id, kind: 'edit', changes: { additional_rights: [before, after] }, at: now });
+    await notifyAdded(txCtx, user, actor, current);
+    return { ok: true, user: { id: user.id, name: user.name } };
   });
-
-  if (outcome.ok && outcome.added) await notifyAdded(ctx, outcome.added, actor, project);
-  return outcome.ok ? { ok: true, user: outcome.user } : outcome;
+  return outcome;
 }
 
 /** Takes edit rights away; collaborators may use this to step down themselves. */
 export async function removeCollaborator(ctx: ServiceContext, actor: User, project: ProjectWithOwner, userId: number): Promise<ChangeOutcome> {
   const now = ctx.now();
-  return ctx.db.transaction(async (tx): Promise<ChangeOutcome> => {
+  return inTransaction(ctx, async (_txCtx, tx): Promise<ChangeOutcome> => {
     const current = await lockedProject(tx, project.id);
     if (!current) return refuse(404, 'collaborators:errors.project_gone');
     if (!can(actor, 'remove_collaborator', current, userId)) return refuse(403, 'errors.http.collaborators_remove_forbidden');
@@ -165,24 +165,23 @@ export async function removeCollaborator(ctx: ServiceContext, actor: User, proje
     }
     const before = current.additionalRightUserIds;
     const after = before.filter((id) => id !== userId);
-    await tx.projects.recordChange(current.id, actor.id, 'edit', { additional_rights: [before, after] }, now);
+    await recordProjectChange(ctx, tx, { projectId: current.id, userId: actor.id, kind: 'edit', changes: { additional_rights: [before, after] }, at: now });
     return { ok: true, user: { id: user.id, name: user.name } };
   });
 }
 
-/**
- * Tells the new collaborator, so nobody holds edit rights without knowing it. The rights are
- * already committed; a mail failure is logged rather than reported as a failed change.
- */
+/** Tells the new collaborator, so nobody holds edit rights without knowing it (queued with the change). */
 async function notifyAdded(ctx: ServiceContext, user: User, actor: User, project: ProjectWithOwner): Promise<void> {
-  try {
-    await sendNotification(ctx, user, 'collaborator_added', {
+  await queueNotification(
+    ctx,
+    user,
+    'collaborator_added',
+    {
       actorName: actor.name,
       projectName: project.name ?? `#${project.id}`,
       url: `${ctx.config.publicUrl}/projects/${project.id}`,
       collaboratorsUrl: `${ctx.config.publicUrl}/projects/${project.id}/collaborators`,
-    });
-  } catch (err) {
-    ctx.logger.warn('collaborator notification failed', { projectId: project.id, userId: user.id, error: redactedError(err) });
-  }
+    },
+    actor.id,
+  );
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import type { CriteriaSet } from '../criteria/index.ts';
 import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
+import type { CdnClient } from './cdn.ts';
 import type { GithubClient } from './github.ts';
 import type { Mailer } from './mail/transport.ts';
 
@@ -17,4 +18,6 @@ export interface ServiceContext {
   /** Null when GitHub login is not configured. */
   github: GithubClient | null;
   logger: Logger;
+  /** Null when no CDN purge endpoint is configured. */
+  cdn: CdnClient | null;
 }

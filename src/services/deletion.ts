@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import { isAdmin, type Actor } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
+import { recordProjectChange } from './project-changes.ts';
 import { LIMITS, isTextValid, type FieldErrors } from './validation.ts';
 
 /** How long a soft-deleted project can be restored before purgeDeletedProjects removes it. */
@@ -65,7 +66,7 @@ export async function deleteProject(ctx: ServiceContext, actor: NonNullable<Acto
   const now = ctx.now();
   const deleted = await ctx.db.transaction(async (tx) => {
     if (!(await tx.admin.softDeleteProject(project.id, actor.id, rationale, now))) return false;
-    await tx.projects.recordChange(project.id, actor.id, 'delete', { deletion_rationale: [null, rationale] }, now);
+    await recordProjectChange(ctx, tx, { projectId: project.id, userId: actor.id, kind: 'delete', changes: { deletion_rationale: [null, rationale] }, at: now });
     return true;
   });
   // Someone else deleted it between loading and saving: to this user it simply no longer exists.
@@ -79,7 +80,7 @@ export async function restoreProject(ctx: ServiceContext, actor: NonNullable<Act
   const now = ctx.now();
   const restored = await ctx.db.transaction(async (tx) => {
     if (!(await tx.admin.restoreProject(project.id, now))) return false;
-    await tx.projects.recordChange(project.id, actor.id, 'restore', { deleted_at: [project.deletedAt?.toISOString() ?? null, null] }, now);
+    await recordProjectChange(ctx, tx, { projectId: project.id, userId: actor.id, kind: 'restore', changes: { deleted_at: [project.deletedAt?.toISOString() ?? null, null] }, at: now });
     return true;
   });
   if (restored) ctx.logger.info('project restored', { projectId: project.id, byUserId: actor.id });

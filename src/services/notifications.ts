@@ -1,29 +1,31 @@
 import type { Project } from '../domain/project.ts';
 import { isLoss } from './scoring/index.ts';
 import type { ServiceContext } from './context.ts';
-import { sendNotification } from './mail/index.ts';
-import { redactedError } from '../logger.ts';
+import { queueNotification } from './mail/index.ts';
+import { inTransaction } from './transaction.ts';
 
 /**
- * Tells the owner when a save changed the project's badge level. Mail trouble must not undo or
- * fail a save that already happened, so errors are logged (without addresses) and swallowed.
+ * Tells the owner when a save changed the project's badge level. Called with the save's
+ * transaction-bound context, so the notice is queued only if the save commits.
  */
-export async function notifyLevelChange(ctx: ServiceContext, project: Project, previousLevel: string, newLevel: string): Promise<void> {
+export async function notifyLevelChange(ctx: ServiceContext, project: Project, previousLevel: string, newLevel: string, actorId: number | null): Promise<void> {
   if (previousLevel === newLevel) return;
-  try {
-    const owner = await ctx.db.users.findById(project.userId);
-    if (!owner) return;
-    const lost = isLoss(ctx.criteria, 'metal', previousLevel, newLevel);
-    const t = ctx.i18n.getFixedT(owner.preferredLocale);
-    await sendNotification(ctx, owner, lost ? 'level_lost' : 'level_gained', {
+  const owner = await ctx.db.users.findById(project.userId);
+  if (!owner) return;
+  const lost = isLoss(ctx.criteria, 'metal', previousLevel, newLevel);
+  const t = ctx.i18n.getFixedT(owner.preferredLocale);
+  await queueNotification(
+    ctx,
+    owner,
+    lost ? 'level_lost' : 'level_gained',
+    {
       projectName: project.name ?? t('projects.unnamed'),
       level: t(`badge_levels.${newLevel}`, { defaultValue: newLevel }),
       url: `${ctx.config.publicUrl}/projects/${project.id}`,
       badgeUrl: `${ctx.config.publicUrl}/projects/${project.id}/badge`,
-    });
-  } catch (err) {
-    ctx.logger.error('level change mail failed', { projectId: project.id, error: redactedError(err) });
-  }
+    },
+    actorId === owner.id ? null : actorId,
+  );
 }
 
 export interface ReminderOptions {
@@ -42,24 +44,23 @@ export interface ReminderOptions {
  */
 export async function sendReminders(ctx: ServiceContext, options: ReminderOptions): Promise<number> {
   const now = ctx.now();
-  const claimed = await ctx.db.projects.claimReminderTargets(now, options);
-  let sent = 0;
-  for (const target of claimed) {
-    const owner = await ctx.db.users.findById(target.userId);
-    if (!owner) continue;
-    const t = ctx.i18n.getFixedT(owner.preferredLocale);
-    try {
-      const delivered = await sendNotification(ctx, owner, 'reminder', {
+  // Claim and queue together: a crash in between neither loses a reminder nor stamps it unsent.
+  return inTransaction(ctx, async (tx) => {
+    const claimed = await tx.db.projects.claimReminderTargets(now, options);
+    let queued = 0;
+    for (const target of claimed) {
+      const owner = await tx.db.users.findById(target.userId);
+      if (!owner) continue;
+      const t = ctx.i18n.getFixedT(owner.preferredLocale);
+      const wanted = await queueNotification(tx, owner, 'reminder', {
         projectName: target.name ?? t('projects.unnamed'),
         percent: target.badgePercentage0 ?? 0,
         url: `${ctx.config.publicUrl}/projects/${target.id}`,
       });
-      if (delivered) sent += 1;
-    } catch (err) {
-      ctx.logger.error('reminder mail failed', { projectId: target.id, error: redactedError(err) });
+      if (wanted) queued += 1;
     }
-  }
-  return sent;
+    return queued;
+  });
 }
 
 /** Local accounts never activated within the allowed days (and owning nothing) are removed. */

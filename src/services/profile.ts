@@ -5,7 +5,9 @@ import type { User } from '../domain/user.ts';
 import { SUPPORTED_LOCALES } from '../i18n.ts';
 import { removeAccount } from './admin.ts';
 import type { ServiceContext } from './context.ts';
-import { sendAccountMail } from './mail/index.ts';
+import { queueAccountMail } from './mail/index.ts';
+import { purgeProjects } from './project-changes.ts';
+import { inTransaction } from './transaction.ts';
 import { passwordProblem } from './passwords.ts';
 import { consumeToken, issueToken, peekToken } from './tokens.ts';
 import { LIMITS, addError, hasErrors, isTextValid, type FieldErrors } from './validation.ts';
@@ -39,11 +41,15 @@ export async function updateProfile(ctx: ServiceContext, user: User, input: unkn
     return { ok: false, errors };
   }
   const d = parsed.data;
-  await ctx.db.users.updateProfile(user.id, {
-    name: d.name,
-    preferredLocale: d.preferred_locale,
-    notificationEmails: d.notification_emails,
-    importantNotifications: d.important_notifications,
+  await inTransaction(ctx, async (tx) => {
+    await tx.db.users.updateProfile(user.id, {
+      name: d.name,
+      preferredLocale: d.preferred_locale,
+      notificationEmails: d.notification_emails,
+      importantNotifications: d.important_notifications,
+    });
+    // The owner's name is part of every public page and JSON of their projects.
+    if (d.name !== user.name) await purgeProjects(ctx, tx.db, await tx.db.admin.liveProjectIds(user.id));
   });
   return { ok: true };
 }
@@ -77,8 +83,10 @@ export async function requestEmailChange(ctx: ServiceContext, user: User, input:
   const address = email.data.toLowerCase();
   if (address === user.email) return { ok: true };
   if (await ctx.db.users.findLocalByEmail(address)) return { ok: true };
-  const token = await issueToken(ctx, user, 'email_change', EMAIL_CHANGE_HOURS * 3600_000, address);
-  await sendAccountMail(ctx, user, 'email_change', { url: `${ctx.config.publicUrl}/email_changes/${token}`, hours: EMAIL_CHANGE_HOURS }, address);
+  await inTransaction(ctx, async (tx) => {
+    const token = await issueToken(tx, user, 'email_change', EMAIL_CHANGE_HOURS * 3600_000, address);
+    await queueAccountMail(tx, user, 'email_change', { url: `${ctx.config.publicUrl}/email_changes/${token}`, hours: EMAIL_CHANGE_HOURS }, address);
+  });
   return { ok: true };
 }
 
@@ -92,14 +100,17 @@ export async function confirmEmailChange(ctx: ServiceContext, token: string): Pr
   if (!row?.newEmail || !user) return 'invalid';
   if (await ctx.db.users.findLocalByEmail(row.newEmail)) return 'taken';
   const oldEmail = user.email;
+  const newEmail = row.newEmail;
   try {
-    await ctx.db.users.setEmail(user.id, row.newEmail);
+    await inTransaction(ctx, async (tx) => {
+      await tx.db.users.setEmail(user.id, newEmail);
+      // Tell the old address, so a hijacked session changing the address does not go unnoticed.
+      if (oldEmail) await queueAccountMail(tx, user, 'email_changed_notice', {}, oldEmail);
+    });
   } catch (err) {
     if (err instanceof UniqueViolation) return 'taken';
     throw err;
   }
-  // Tell the old address, so a hijacked session changing the address does not go unnoticed.
-  if (oldEmail) await sendAccountMail(ctx, user, 'email_changed_notice', {}, oldEmail);
   return 'changed';
 }
 

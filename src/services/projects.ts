@@ -6,6 +6,9 @@ import { can, isAdmin, type Actor } from '../policies/projects.ts';
 import type { Project, ProjectChanges, ProjectWithOwner, StoredAnswer, StoredAnswers } from '../domain/project.ts';
 import type { User } from '../domain/user.ts';
 import type { ServiceContext } from './context.ts';
+import { notifyLevelChange } from './notifications.ts';
+import { purgeProjects, recordProjectChange } from './project-changes.ts';
+import { inTransaction } from './transaction.ts';
 import { initialScoreState, savedFlag, scoreChanges, scoreStateOf } from './project-scores.ts';
 import { STATUS, STATUS_LABELS, computeScores, type StatusCode } from './scoring/index.ts';
 import { canonicalUrl } from './urls.ts';
@@ -210,13 +213,17 @@ export async function updateProject(
   const changes: ProjectChanges = { ...descriptive, ...scoreChanges(ctx.criteria, scores), [savedFlag(level)]: true };
   if (descriptive.repoUrl !== undefined && descriptive.repoUrl !== project.repoUrl) changes.repoUrlUpdatedAt = now;
   try {
-    const saved = await ctx.db.transaction(async (tx) => {
+    const previousBadgeLevel = badgeLevelOf(project, ctx);
+    const saved = await inTransaction(ctx, async (txCtx, tx) => {
       const row = await tx.projects.update(project.id, lockVersion, changes, now);
       const diff = diffProject(project, changes);
-      if (Object.keys(diff).length > 0) await tx.projects.recordChange(project.id, actor?.id ?? null, changeKind(actor, project), diff, now);
+      if (Object.keys(diff).length > 0) await recordProjectChange(ctx, tx, { projectId: project.id, userId: actor?.id ?? null, kind: changeKind(actor, project), changes: diff, at: now });
+      // Scores are recomputed on every save and may move even when no answer did (new criteria).
+      else await purgeProjects(ctx, tx, [project.id]);
+      await notifyLevelChange(txCtx, row, previousBadgeLevel, scores.badgeLevel, actor?.id ?? null);
       return row;
     });
-    return { ok: true, project: saved, previousBadgeLevel: badgeLevelOf(project, ctx), badgeLevel: scores.badgeLevel };
+    return { ok: true, project: saved, previousBadgeLevel, badgeLevel: scores.badgeLevel };
   } catch (err) {
     if (err instanceof StaleProjectError) {
       addError(errors, 'lock_version', 'errors.stale');

@@ -5,9 +5,10 @@ import type { ProjectWithOwner } from '../domain/project.ts';
 import type { User } from '../domain/user.ts';
 import { can, isAdmin } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
-import { sendNotification, type NotificationMail } from './mail/index.ts';
+import { queueNotification, type NotificationMail } from './mail/index.ts';
+import { recordProjectChange } from './project-changes.ts';
+import { inTransaction } from './transaction.ts';
 import { LIMITS, addError, type FieldErrors } from './validation.ts';
-import { redactedError } from '../logger.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -123,7 +124,8 @@ class OwnerChanged extends Error {}
 export async function offerTransfer(ctx: ServiceContext, actor: User, project: ProjectWithOwner, form: TransferForm): Promise<OfferOutcome> {
   const now = ctx.now();
   const action = form.mode === 'direct' ? 'transfer_direct' : 'transfer';
-  const outcome = await ctx.db.transaction(async (tx): Promise<OfferOutcome> => {
+  // The mails are queued in the same transaction: an offer that rolls back mails nobody.
+  return inTransaction(ctx, async (txCtx, tx): Promise<OfferOutcome> => {
     const ownerId = await tx.transfers.lockProject(project.id);
     const current = ownerId === null ? null : await tx.projects.findById(project.id);
     if (!current) return refuse(409, 'transfers:errors.project_gone');
@@ -149,7 +151,15 @@ export async function offerTransfer(ctx: ServiceContext, actor: User, project: P
         status: 'pending',
         expiresAt: new Date(now.getTime() + ctx.config.transferOfferDays * DAY),
       });
-      return { ok: true, mode: 'offer', transfer, mailed: false };
+      const mailed = await notify(txCtx, transfer.toUser.id, 'transfer_offer', {
+        // The owner gives the project away, also when an admin made the offer for them.
+        fromName: transfer.fromUser.name,
+        projectName: projectLabel(transfer),
+        url: `${ctx.config.publicUrl}/transfers/${transfer.id}`,
+        expires: formatTime(transfer.expiresAt),
+      }, actor.id);
+      if (mailed) await tx.transfers.recordOfferMailed(transfer.id, now);
+      return { ok: true, mode: 'offer', mailed, transfer: { ...transfer, offerMailedAt: mailed ? now : null } };
     }
 
     await tx.transfers.cancelPendingForProject(current.id, now);
@@ -164,28 +174,13 @@ export async function offerTransfer(ctx: ServiceContext, actor: User, project: P
       expiresAt: now,
       decidedAt: now,
     });
-    await tx.projects.recordChange(current.id, actor.id, 'transfer', { user_id: [current.userId, recipient.id] }, now);
-    return { ok: true, mode: 'direct', transfer, mailed: false };
+    await recordProjectChange(ctx, tx, { projectId: current.id, userId: actor.id, kind: 'transfer', changes: { user_id: [current.userId, recipient.id] }, at: now });
+    const mailed = await notifyResult(txCtx, transfer, 'transfer_direct', actor.id);
+    return { ok: true, mode: 'direct', transfer, mailed };
   }).catch((err: unknown) => {
     if (err instanceof OwnerChanged) return refuse(409, 'transfers:errors.owner_changed');
     throw err;
   });
-  if (!outcome.ok) return outcome;
-
-  const { transfer } = outcome;
-  if (outcome.mode === 'offer') {
-    const mailed = await notify(ctx, transfer.toUser.id, 'transfer_offer', {
-      // The owner gives the project away, also when an admin made the offer for them.
-      fromName: transfer.fromUser.name,
-      projectName: projectLabel(transfer),
-      url: `${ctx.config.publicUrl}/transfers/${transfer.id}`,
-      expires: formatTime(transfer.expiresAt),
-    });
-    if (mailed) await ctx.db.transfers.recordOfferMailed(transfer.id, ctx.now());
-    return { ...outcome, mailed, transfer: { ...transfer, offerMailedAt: mailed ? ctx.now() : null } };
-  }
-  const mailed = await notifyResult(ctx, transfer, 'transfer_direct');
-  return { ...outcome, mailed };
 }
 
 /**
@@ -195,14 +190,16 @@ export async function offerTransfer(ctx: ServiceContext, actor: User, project: P
  */
 export async function acceptTransfer(ctx: ServiceContext, actor: User, transfer: TransferRecord): Promise<AnswerOutcome> {
   const now = ctx.now();
-  let result: 'accepted' | 'not_open';
+  let result: TransferRecord | 'not_open';
   try {
-    result = await ctx.db.transaction(async (tx) => {
+    result = await inTransaction(ctx, async (txCtx, tx) => {
       if (!(await tx.transfers.decide(transfer.id, 'accepted', now, { toUserId: actor.id }))) return 'not_open';
       if (!(await tx.transfers.changeOwner(transfer.projectId, transfer.fromUser.id, actor.id))) throw new OwnerChanged();
       await tx.transfers.removeAdditionalRight(transfer.projectId, actor.id);
-      await tx.projects.recordChange(transfer.projectId, actor.id, 'transfer', { user_id: [transfer.fromUser.id, actor.id] }, now);
-      return 'accepted';
+      await recordProjectChange(ctx, tx, { projectId: transfer.projectId, userId: actor.id, kind: 'transfer', changes: { user_id: [transfer.fromUser.id, actor.id] }, at: now });
+      const accepted = (await tx.transfers.findById(transfer.id)) ?? transfer;
+      await notifyResult(txCtx, accepted, 'transfer_accepted', actor.id);
+      return accepted;
     });
   } catch (err) {
     if (!(err instanceof OwnerChanged)) throw err;
@@ -212,24 +209,24 @@ export async function acceptTransfer(ctx: ServiceContext, actor: User, transfer:
     return { ok: false, reason: 'owner_changed', transfer: await ctx.db.transfers.findById(transfer.id) };
   }
   if (result === 'not_open') return { ok: false, reason: 'not_open', transfer: await findTransfer(ctx, transfer.id) };
-  const accepted = (await ctx.db.transfers.findById(transfer.id)) ?? transfer;
-  await notifyResult(ctx, accepted, 'transfer_accepted');
-  return { ok: true, transfer: accepted };
+  return { ok: true, transfer: result };
 }
 
 /** The recipient says no; the owner stays and is told. */
 export async function declineTransfer(ctx: ServiceContext, actor: User, transfer: TransferRecord): Promise<AnswerOutcome> {
   const now = ctx.now();
-  if (!(await ctx.db.transfers.decide(transfer.id, 'declined', now, { toUserId: actor.id }))) {
-    return { ok: false, reason: 'not_open', transfer: await findTransfer(ctx, transfer.id) };
-  }
-  const declined = (await ctx.db.transfers.findById(transfer.id)) ?? transfer;
-  const mailed = await notify(ctx, declined.fromUser.id, 'transfer_declined', {
-    toName: declined.toUser.name,
-    projectName: projectLabel(declined),
-    url: `${ctx.config.publicUrl}/projects/${declined.projectId}`,
+  const declined = await inTransaction(ctx, async (txCtx, tx) => {
+    if (!(await tx.transfers.decide(transfer.id, 'declined', now, { toUserId: actor.id }))) return null;
+    const row = (await tx.transfers.findById(transfer.id)) ?? transfer;
+    const mailed = await notify(txCtx, row.fromUser.id, 'transfer_declined', {
+      toName: row.toUser.name,
+      projectName: projectLabel(row),
+      url: `${ctx.config.publicUrl}/projects/${row.projectId}`,
+    }, actor.id);
+    if (mailed) await tx.transfers.recordResultMailed(row.id, now);
+    return row;
   });
-  if (mailed) await ctx.db.transfers.recordResultMailed(declined.id, ctx.now());
+  if (!declined) return { ok: false, reason: 'not_open', transfer: await findTransfer(ctx, transfer.id) };
   return { ok: true, transfer: declined };
 }
 
@@ -246,32 +243,26 @@ export function isOpen(ctx: ServiceContext, transfer: TransferRecord): boolean {
 }
 
 /** Both parties learn about a completed hand-over; resultMailedAt records that someone was told. */
-async function notifyResult(ctx: ServiceContext, transfer: TransferRecord, kind: 'transfer_accepted' | 'transfer_direct'): Promise<boolean> {
+async function notifyResult(ctx: ServiceContext, transfer: TransferRecord, kind: 'transfer_accepted' | 'transfer_direct', actorId: number): Promise<boolean> {
   const values = {
     fromName: transfer.fromUser.name,
     toName: transfer.toUser.name,
     projectName: projectLabel(transfer),
     url: `${ctx.config.publicUrl}/projects/${transfer.projectId}`,
   };
-  const sent = await Promise.all([notify(ctx, transfer.fromUser.id, kind, values), notify(ctx, transfer.toUser.id, kind, values)]);
-  const mailed = sent.some(Boolean);
+  // One after the other: both run on the same transaction's connection.
+  const toOldOwner = await notify(ctx, transfer.fromUser.id, kind, values, actorId);
+  const toNewOwner = await notify(ctx, transfer.toUser.id, kind, values, actorId);
+  const mailed = toOldOwner || toNewOwner;
   if (mailed) await ctx.db.transfers.recordResultMailed(transfer.id, ctx.now());
   return mailed;
 }
 
-/**
- * The change is already committed when mail goes out; a mail failure is logged and reported as
- * "not mailed" (the pages say so) instead of turning a completed change into an error page.
- */
-async function notify(ctx: ServiceContext, userId: number, kind: NotificationMail, values: Record<string, string>): Promise<boolean> {
-  try {
-    const user = await ctx.db.transfers.findUser(userId);
-    if (!user || user.blocked) return false;
-    return await sendNotification(ctx, user, kind, values);
-  } catch (err) {
-    ctx.logger.warn('transfer notification failed', { kind, userId, error: redactedError(err) });
-    return false;
-  }
+/** Queues the notice with the change (call with the transaction's context); false when the user gets none. */
+async function notify(ctx: ServiceContext, userId: number, kind: NotificationMail, values: Record<string, string>, senderId: number): Promise<boolean> {
+  const user = await ctx.db.transfers.findUser(userId);
+  if (!user || user.blocked) return false;
+  return queueNotification(ctx, user, kind, values, senderId === userId ? null : senderId);
 }
 
 /** A one-line name for mail subjects: user text may contain line breaks. */

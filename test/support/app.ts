@@ -7,7 +7,9 @@ import { createI18n } from '../../src/i18n.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { AppContext } from '../../src/routes/context.ts';
 import { createGithubClient } from '../../src/services/github.ts';
+import { createCdnClient } from '../../src/services/cdn.ts';
 import { createMailer } from '../../src/services/mail/transport.ts';
+import { startOutboxWorker, type OutboxWorker } from '../../src/services/outbox.ts';
 import { createTestDatabase } from './database.ts';
 import { startSmtpCatcher, type CapturedMail } from './smtp.ts';
 
@@ -17,6 +19,8 @@ export interface TestApp {
   db: Database;
   /** Every message the app sent, as received by a real SMTP server on 127.0.0.1. */
   mail: CapturedMail[];
+  /** The running drainer; tests that count mail precisely stop it and drain by hand. */
+  outbox: OutboxWorker;
   close(): Promise<void>;
 }
 
@@ -48,13 +52,18 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
     i18n: await createI18n(set),
     mailer: createMailer(config, logger),
     github: config.github ? createGithubClient(config.github.apiUrl) : null,
+    cdn: config.cdn ? createCdnClient(config.cdn) : null,
   };
+  // Delivery as in production: queued in the request's transaction, sent by the drainer.
+  const outbox = startOutboxWorker(ctx, 25);
   return {
     app: createApp(ctx),
     ctx,
     db,
     mail: smtp.messages,
+    outbox,
     async close() {
+      await outbox.stop();
       await smtp.close();
       await db.close();
       await database.drop();

@@ -1,5 +1,6 @@
 import type { User } from '../../db/types.ts';
 import type { ServiceContext } from '../context.ts';
+import { queueMail } from '../outbox.ts';
 import { unsubscribeHeaders, unsubscribeUrl } from './unsubscribe.ts';
 
 export type { Mailer, MailMessage } from './transport.ts';
@@ -21,25 +22,33 @@ function compose(ctx: ServiceContext, locale: string, kind: string, values: Valu
   return { subject: t(`${kind}.subject`, all), body: t(`${kind}.body`, all), signature: t('signature', all) };
 }
 
-export async function sendAccountMail(ctx: ServiceContext, user: Recipient, kind: AccountMail, values: Values, to?: string): Promise<void> {
+/**
+ * Queues the mail in the outbox of `ctx`'s database: call it with a transaction-bound context
+ * (src/services/transaction.ts) so the mail leaves only if the change it reports commits.
+ */
+export async function queueAccountMail(ctx: ServiceContext, user: Recipient, kind: AccountMail, values: Values, to?: string): Promise<void> {
   const address = to ?? user.email;
   if (!address) return;
   const { subject, body, signature } = compose(ctx, user.preferredLocale, kind, { name: user.name, ...values });
-  await ctx.mailer.send({ to: address, subject, text: `${body}\n\n${signature}\n` });
+  await queueMail(ctx.db, { to: address, subject, text: `${body}\n\n${signature}\n` }, { category: kind === 'password_reset' ? 'password_reset' : 'account' });
 }
 
-/** Returns false when the user has opted out (or has no address) and nothing was sent. */
-export async function sendNotification(
+/**
+ * Returns false when the user has opted out (or has no address) and nothing was queued.
+ * `senderId` is the user whose action caused the notice (the per-sender mail limit).
+ */
+export async function queueNotification(
   ctx: ServiceContext,
   user: Recipient & Pick<User, 'notificationEmails'> & Partial<Pick<User, 'importantNotifications'>>,
   kind: NotificationMail,
   values: Values,
+  senderId: number | null = null,
 ): Promise<boolean> {
   const wanted = IMPORTANT.has(kind) ? user.importantNotifications === true : user.notificationEmails;
   if (!user.email || !wanted) return false;
   const link = unsubscribeUrl(ctx.config.publicUrl, ctx.config.unsubscribeKeys, user.id, ctx.now());
   const { subject, body, signature } = compose(ctx, user.preferredLocale, kind, { name: user.name, ...values });
   const footer = ctx.i18n.getFixedT(user.preferredLocale, 'mail')('unsubscribe_footer', { url: link });
-  await ctx.mailer.send({ to: user.email, subject, text: `${body}\n\n${signature}\n\n${footer}\n`, headers: unsubscribeHeaders(link) });
+  await queueMail(ctx.db, { to: user.email, subject, text: `${body}\n\n${signature}\n\n${footer}\n`, headers: unsubscribeHeaders(link) }, { category: 'notification', senderId });
   return true;
 }
