@@ -1,6 +1,8 @@
 /**
  * Stand-in for `prisma migrate dev --create-only` / `prisma migrate deploy` that needs no
- * downloaded engine binary (see src/db/migrate.ts).
+ * downloaded engine binary. `deploy` is the same runner the server uses at start-up
+ * (src/db/migrate.ts, plain SQL); the other commands drive Prisma's Wasm schema engine
+ * (scripts/lib/schema-engine.ts), a development tool.
  *
  * Usage: node --import tsx scripts/prisma-offline.ts <command>
  *   create <name>  write prisma/migrations/<timestamp>_<name>/migration.sql for schema changes
@@ -9,12 +11,7 @@
  *   drift          print the SQL and exit 1 unless the tables at $DATABASE_URL match schema.prisma
  */
 import path from 'node:path';
-import {
-  createMigration,
-  deployMigrations,
-  diffDatabaseAgainstSchema,
-  diffMigrationsAgainstSchema,
-} from '../src/db/migrate.ts';
+import { deployMigrations, MigrationFailedError, MigrationStateError } from '../src/db/migrate.ts';
 
 const usage = 'Usage: prisma-offline.ts create <name> | check | deploy | drift';
 
@@ -43,6 +40,7 @@ async function main(args: string[]): Promise<number> {
     case 'create': {
       const [name] = rest;
       if (name === undefined || rest.length !== 1) break;
+      const { createMigration } = await import('./lib/schema-engine.ts');
       const created = await createMigration(name);
       if (created === null) {
         console.log('No schema changes');
@@ -51,9 +49,11 @@ async function main(args: string[]): Promise<number> {
       }
       return 0;
     }
-    case 'check':
+    case 'check': {
       if (rest.length !== 0) break;
+      const { diffMigrationsAgainstSchema } = await import('./lib/schema-engine.ts');
       return reportDiff(await diffMigrationsAgainstSchema(), 'Migrations');
+    }
     case 'deploy': {
       if (rest.length !== 0) break;
       const applied = await deployMigrations(requireDatabaseUrl());
@@ -61,9 +61,11 @@ async function main(args: string[]): Promise<number> {
       for (const name of applied) console.log(`Applied ${name}`);
       return 0;
     }
-    case 'drift':
+    case 'drift': {
       if (rest.length !== 0) break;
+      const { diffDatabaseAgainstSchema } = await import('./lib/schema-engine.ts');
       return reportDiff(await diffDatabaseAgainstSchema(requireDatabaseUrl()), 'Database tables');
+    }
     default:
       break;
   }
@@ -71,12 +73,17 @@ async function main(args: string[]): Promise<number> {
   return 2;
 }
 
+// The schema engine is imported per command so that `deploy` loads no Wasm and no patched pg.
 // process.exit rather than waiting for the event loop: the engine and PGlite can leave timers
 // and handles behind that would otherwise delay the exit by seconds.
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof UsageError ? error.message : error);
+    const expected =
+      error instanceof UsageError ||
+      error instanceof MigrationStateError ||
+      error instanceof MigrationFailedError;
+    console.error(expected ? error.message : error);
     process.exit(1);
   },
 );
