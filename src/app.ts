@@ -13,8 +13,9 @@ import { sessionMiddleware } from './http/session.ts';
 import { localeMiddleware, sessionLocals } from './http/view-locals.ts';
 import type { AppContext } from './routes/context.ts';
 import { htmlRoutes, publicRoutes, signedRoutes } from './routes/index.ts';
+import { projectRoot } from './paths.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = projectRoot;
 
 /** "/projects/1/" -> 301 "/projects/1"; leading slashes are collapsed so "//host/" cannot become an open redirect. */
 const stripTrailingSlash: RequestHandler = (req, res, next) => {

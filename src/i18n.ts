@@ -3,12 +3,13 @@ import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import FsBackend, { type FsBackendOptions } from 'i18next-fs-backend';
 import type { CriteriaSet, Criterion } from './criteria/index.ts';
+import { fromProjectRoot } from './paths.ts';
 
 export const SUPPORTED_LOCALES = ['en'] as const;
 export const DEFAULT_LOCALE = 'en';
 export type Translate = TFunction;
 
-const localesDir = path.resolve(import.meta.dirname, '../locales');
+const localesDir = fromProjectRoot('locales');
 
 /** Stable i18n key for a group heading ("Change Control" -> "change_control"). */
 export function headingKey(heading: string): string {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { criteriaFileSchema, type CriteriaFile, type CriterionFileEntry } from './schema.ts';
+import { fromProjectRoot } from '../paths.ts';
 
 export type Category = CriterionFileEntry['category'];
 export type Series = CriteriaFile['series'];
@@ -166,7 +167,7 @@ export function buildCriteriaSet(levels: Level[]): CriteriaSet {
   });
 }
 
-export const defaultCriteriaDir = path.resolve(import.meta.dirname, '../../criteria');
+export const defaultCriteriaDir = fromProjectRoot('criteria');
 
 /** Reads and validates every criteria/*.yml. Throws CriteriaLoadError naming file, criterion and field. */
 export function loadCriteria(dir: string = defaultCriteriaDir): CriteriaSet {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import type { CriteriaSet } from '../criteria/index.ts';
 import { badgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from '../presenters/schemas.ts';
 import { BADGE_STYLES } from './badge.ts';
+import { fromProjectRoot } from '../paths.ts';
 
 /**
  * The OpenAPI 3.1 description of the public read routes, generated from the zod schemas in
@@ -50,7 +50,7 @@ interface Strings {
   [operation: string]: unknown;
 }
 
-const localesFile = path.resolve(import.meta.dirname, '../../locales/en/api_docs.json');
+const localesFile = fromProjectRoot('locales', 'en', 'api_docs.json');
 
 function strings(): Strings {
   const all = JSON.parse(fs.readFileSync(localesFile, 'utf8')) as { openapi: Strings };
