@@ -45,10 +45,9 @@ class SerialTransaction implements Transaction {
     this.adapterName = inner.adapterName;
     this.options = inner.options;
     // Each savepoint call is one statement on the inner transaction, so it joins the same queue.
-    const { createSavepoint, rollbackToSavepoint, releaseSavepoint } = inner;
-    if (createSavepoint) this.createSavepoint = (name) => this.#serial(() => createSavepoint.call(inner, name));
-    if (rollbackToSavepoint) this.rollbackToSavepoint = (name) => this.#serial(() => rollbackToSavepoint.call(inner, name));
-    if (releaseSavepoint) this.releaseSavepoint = (name) => this.#serial(() => releaseSavepoint.call(inner, name));
+    if (inner.createSavepoint) this.createSavepoint = (name) => this.#serial(() => inner.createSavepoint?.(name) ?? Promise.resolve());
+    if (inner.rollbackToSavepoint) this.rollbackToSavepoint = (name) => this.#serial(() => inner.rollbackToSavepoint?.(name) ?? Promise.resolve());
+    if (inner.releaseSavepoint) this.releaseSavepoint = (name) => this.#serial(() => inner.releaseSavepoint?.(name) ?? Promise.resolve());
   }
 
   /** Runs fn after everything queued before it has settled, whether it succeeded or not. */
