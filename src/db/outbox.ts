@@ -78,7 +78,7 @@ export function createOutboxWriter(db: Client): OutboxWriter {
       await db.outboxMessage.createMany({
         data: messages.map((m) => ({
           kind: m.kind,
-          payload: m.payload as Prisma.InputJsonObject,
+          payload: m.payload,
           recipient: m.recipient ?? null,
           senderId: m.senderId ?? null,
           category: m.category ?? null,

@@ -72,7 +72,7 @@ function mailOf(payload: JsonValue): MailMessage {
 function keysOf(payload: JsonValue): string[] {
   const keys = isObject(payload) ? payload.keys : undefined;
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new Error('malformed purge payload');
-  return keys as string[];
+  return keys;
 }
 
 /** Exponential back-off: 30 s, 1 min, 2 min, ... capped at one hour. */
@@ -138,7 +138,8 @@ export async function drainOutbox(ctx: ServiceContext, maxBatches = 10): Promise
           } else {
             await ctx.db.outbox.markRetry(row.id, new Date(ctx.now().getTime() + retryDelayMs(row.attempts)), error);
             // Purge failures are errors from the first attempt: stale public pages are what they cause.
-            (row.kind === 'purge' ? ctx.logger.error : ctx.logger.warn)(row.kind === 'purge' ? 'cdn purge failed, will retry' : 'mail delivery failed, will retry', { outboxId: row.id, attempts: row.attempts, error });
+            if (row.kind === 'purge') ctx.logger.error('cdn purge failed, will retry', { outboxId: row.id, attempts: row.attempts, error });
+            else ctx.logger.warn('mail delivery failed, will retry', { outboxId: row.id, attempts: row.attempts, error });
             result.retried++;
           }
         }
