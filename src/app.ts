@@ -6,6 +6,8 @@ import { privateNoStore } from './http/cache.ts';
 import { csrfProtection } from './http/csrf.ts';
 import { localePrefix } from './http/locale-prefix.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { healthCheck } from './http/health.ts';
+import { requestLog } from './http/request-log.ts';
 import { publicCors } from './http/cors.ts';
 import { createRateLimits, useRateLimits } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security.ts';
@@ -38,6 +40,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.locals.basedir = path.join(root, 'views');
 
+  // First, so that every line logged while a request runs (and its access line) carries its id.
+  app.use(requestLog(ctx.logger));
   app.use(securityHeaders(ctx.config));
   // Counters live in the database so that every instance enforces one shared allowance.
   const limits = createRateLimits(ctx.config, { counter: ctx.db.rateLimits, logger: ctx.logger, locals: localeMiddleware(ctx.i18n) });
@@ -51,10 +55,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(localeMiddleware(ctx.i18n));
   app.use(limits.pages);
 
-  app.get('/healthz', async (_req, res) => {
-    await ctx.db.pool.query('SELECT 1');
-    res.json({ status: 'ok' });
-  });
+  app.get('/healthz', healthCheck(ctx.db.pool));
 
   // CORS only for the public read-only resources (src/http/cors.ts); answers their preflights.
   app.use(publicCors);
