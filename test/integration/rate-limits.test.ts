@@ -126,7 +126,13 @@ describe('request-wide and page tiers', () => {
     expect(blocked.status).toBe(429);
     expect(blocked.body).toEqual({ error: 'Too many requests from your address. Please wait a few minutes and try again.', details: null });
     expect(blocked.headers['cache-control']).toBe('private, no-store');
-    expect(await counter(tiers.db, `global-ip:${address}`)).toBe(11);
+    // Static files are counted by the request-wide tier only, which runs before the app's view
+    // locals exist: the 429 page must still render.
+    const page = await from(tiers.app, address, '/css/app.css');
+    expect(page.status).toBe(429);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Too many requests from your address');
+    expect(await counter(tiers.db, `global-ip:${address}`)).toBe(12);
   });
 
   it('answers static files without the page limit', async () => {
