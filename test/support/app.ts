@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { criteria } from '../../src/criteria/index.ts';
 import { connectDatabase, type Database } from '../../src/db/client.ts';
 import { createI18n } from '../../src/i18n.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type LogDestination } from '../../src/logger.ts';
 import type { AppContext } from '../../src/routes/context.ts';
 import { createGithubClient } from '../../src/services/github.ts';
 import { createCdnClient } from '../../src/services/cdn.ts';
@@ -24,9 +24,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** A database the test manages itself (a server it stops and starts); it is not dropped. */
+  databaseUrl?: string;
+  /** Receives every log line; LOG_LEVEL in env decides how many. */
+  logDestination?: LogDestination;
+}
+
 /** The real application on its own throwaway database; `now` can be pinned per test. */
-export async function buildTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function buildTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: () => Promise.resolve() } : await createTestDatabase();
   const smtp = await startSmtpCatcher();
   // Test files log in many times within seconds; the throttles get their own test.
   const config = loadConfig({
@@ -42,7 +49,7 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const db = connectDatabase(database.url, { max: 4 });
   const set = criteria();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, options.logDestination ? { destination: options.logDestination } : {});
   const ctx: AppContext = {
     config,
     db,
