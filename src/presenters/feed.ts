@@ -1,4 +1,5 @@
 import type { FeedProject } from '../domain/stats.ts';
+import { IN_PROGRESS } from '../services/scoring/index.ts';
 import { escapeHtml, renderText } from './text.ts';
 
 /**
@@ -41,7 +42,7 @@ function titleCase(text: string): string {
 
 function entryContent(p: FeedProject, options: FeedOptions): string {
   const level = options.badgeLevel(p.tieredPercentage);
-  const levelText = level === 'in_progress'
+  const levelText = level === IN_PROGRESS
     ? options.labels.inProgress(p.badgePercentage0 ?? 0)
     : titleCase(options.labels.level(level));
   let html = `<p><b>${escapeHtml(levelText)}</b> ${escapeHtml(options.labels.tiered(p.tieredPercentage))}</p>`;

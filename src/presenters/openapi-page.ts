@@ -1,4 +1,4 @@
-import type { JsonSchema, OpenApiDocument } from '../services/openapi.ts';
+import type { JsonSchema, OpenApiDocument } from './openapi.ts';
 
 /** View model of GET /api: the OpenAPI document flattened into tables. */
 

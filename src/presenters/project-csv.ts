@@ -31,7 +31,7 @@ function cell(value: unknown): string {
 }
 
 /** RFC 4180 CSV (CRLF line ends): a header of the JSON keys, then one row per project. */
-export function projectsCsv(set: CriteriaSet, projects: ProjectWithOwner[]): string {
+export function projectsCsv(set: CriteriaSet, projects: readonly ProjectWithOwner[]): string {
   const columns = projectCsvColumns(set);
   const lines = [columns.map(cell).join(',')];
   for (const project of projects) {

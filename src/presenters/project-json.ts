@@ -1,6 +1,7 @@
 import { displayId, type CriteriaSet } from '../criteria/index.ts';
 import type { Project, ProjectWithOwner } from '../domain/project.ts';
-import { STATUS, STATUS_LABELS } from '../services/scoring/index.ts';
+import { snakeCase } from '../domain/wire.ts';
+import { STATUS, STATUS_LABELS, badgeLevelName } from '../services/scoring/index.ts';
 
 /**
  * The project JSON wire shape (GET /projects/:id.json and each element of /projects.json).
@@ -27,11 +28,6 @@ const TRAILING_COLUMNS = [
   'badgeWarningEffectiveDate', 'lastLossSentAt', 'lastWarningSentAt',
 ] as const satisfies readonly (keyof Project)[];
 
-/** badgePercentageBaseline1 -> badge_percentage_baseline_1 */
-export function snakeCase(name: string): string {
-  return name.replace(/([A-Z])/g, '_$1').replace(/(\d+)/g, '_$1').toLowerCase();
-}
-
 function wireValue(column: keyof Project, value: unknown): unknown {
   if (value instanceof Date) {
     return column === 'badgeWarningEffectiveDate' ? value.toISOString().slice(0, 10) : value.toISOString();
@@ -47,11 +43,6 @@ export function projectDataLicense(updatedAt: Date): string {
   const t = updatedAt.getTime();
   if (t >= CDLA_SINCE) return 'CDLA-Permissive-2.0';
   return t >= CC_BY_PLUS_SINCE ? 'CC-BY-3.0+' : 'CC-BY-3.0';
-}
-
-export function badgeLevelName(set: CriteriaSet, tieredPercentage: number): string {
-  const names = ['in_progress', ...set.series('metal').map((l) => l.key)];
-  return names[Math.min(Math.floor(tieredPercentage / 100), names.length - 1)] ?? 'in_progress';
 }
 
 export function presentProject(set: CriteriaSet, project: ProjectWithOwner): Record<string, unknown> {

@@ -2,8 +2,7 @@ import type { CriteriaSet, Criterion, Level } from '../criteria/index.ts';
 import { displayId } from '../criteria/index.ts';
 import type { ProjectWithOwner, StoredAnswer } from '../domain/project.ts';
 import { storedPercentage } from '../services/project-scores.ts';
-import { STATUS, STATUS_LABELS, criterionResult, sectionProgress, type CriterionResult } from '../services/scoring/index.ts';
-import { badgeLevelName } from './project-json.ts';
+import { STATUS, STATUS_LABELS, badgeLevelName, criterionResult, sectionProgress, type CriterionResult } from '../services/scoring/index.ts';
 
 /** Everything a show or edit page renders for one level, computed once outside the template. */
 export interface CriterionView {

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { displayId, type CriteriaSet } from '../criteria/index.ts';
 import { SORT_FIELDS } from '../domain/list.ts';
 import { MAX_IDS, MAX_TEXT_QUERY, MAX_URL_QUERY } from '../services/list.ts';
+import { IN_PROGRESS, badgeLevelNames } from '../services/scoring/index.ts';
 
 /**
  * zod schemas of the public JSON wire shapes (src/presenters/project-json.ts). They are the single
- * source of the OpenAPI document (src/services/openapi.ts) and the tests parse real responses with
+ * source of the OpenAPI document (src/presenters/openapi.ts) and the tests parse real responses with
  * them, so the published description cannot drift from what the routes send.
  */
 
@@ -15,8 +16,6 @@ const nullableDateTime = () => z.iso.datetime().nullable();
 
 /** Answer labels, in the order upstream documents them. */
 export const STATUS_VALUES = ['Met', 'Unmet', 'N/A', '?'] as const;
-
-export const badgeLevelNames = (set: CriteriaSet): [string, ...string[]] => ['in_progress', ...set.series('metal').map((l) => l.key)];
 
 /** GET /projects/:id/badge.json */
 export function badgeJsonSchema(set: CriteriaSet) {
@@ -136,7 +135,7 @@ const IDS = new RegExp(`^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9}){0,${MAX_IDS - 1}}$`);
  * enforces them (it also rejects repeated names and control characters).
  */
 export const listQuerySchema = z.object({
-  status: z.enum(['in_progress', 'passing']).optional(),
+  status: z.enum([IN_PROGRESS, 'passing']).optional(),
   gteq: z.string().regex(POSITIVE).optional(),
   lteq: z.string().regex(POSITIVE).optional(),
   url: z.string().max(MAX_URL_QUERY).optional(),

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { apiPageView } from '../presenters/openapi-page.ts';
-import { buildOpenApi } from '../services/openapi.ts';
+import { buildOpenApi } from '../presenters/openapi.ts';
 import type { AppContext } from './context.ts';
 
 /**

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { cdnCacheable } from '../http/cache.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { badgeLevelName, presentBadge, presentProject } from '../presenters/project-json.ts';
+import { presentBadge, presentProject } from '../presenters/project-json.ts';
+import { IN_PROGRESS, badgeLevelName } from '../services/scoring/index.ts';
 import { isBadgeStyle, parseBadgeValue, renderBadgeSvg, type BadgeStyle } from '../services/badge.ts';
 import { loadProject } from '../http/request.ts';
 import type { AppContext } from './context.ts';
@@ -29,7 +30,7 @@ export function badgeRoutes(ctx: AppContext): Router {
     const style = styleOf(req);
     const project = await loadProject(ctx.db, req);
     const level = badgeLevelName(ctx.criteria, project.tieredPercentage);
-    const value = parseBadgeValue(project.tieredPercentage < 100 ? String(project.tieredPercentage) : level);
+    const value = parseBadgeValue(level === IN_PROGRESS ? String(project.tieredPercentage) : level);
     if (value === null) throw new Error(`No badge image for level ${level}`);
     cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
     sendSvg(res, renderBadgeSvg(value, { style }));

@@ -1,5 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { exportChunks, parseExportQuery, pumpExport, type ExportFormat, type ExportSink } from '../services/export.ts';
+import { exportChunks } from '../presenters/project-export.ts';
+import { parseExportQuery, projectExportBatches, pumpExport, type ExportFormat, type ExportSink } from '../services/export.ts';
 import type { AppContext } from './context.ts';
 
 function rawSearch(req: Request): string {
@@ -38,7 +39,7 @@ async function handleExport(ctx: AppContext, req: Request, res: Response, format
     res.status(400).set('Cache-Control', 'private, no-store').json({ error: 'invalid_export_query', details: parsed.details });
     return;
   }
-  const chunks = exportChunks(ctx.db.export, ctx.criteria, format);
+  const chunks = exportChunks(projectExportBatches(ctx), ctx.criteria, format);
   // The first batch is read before any header is sent, so a database failure there is still an
   // ordinary error response.
   const first = await chunks.next();

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { badgeLevelName } from '../presenters/project-json.ts';
+import { badgeLevelName } from '../services/scoring/index.ts';
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '../i18n.ts';
 import type { AppContext } from './context.ts';
 

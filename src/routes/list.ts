@@ -2,7 +2,8 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { HttpError, notFound } from '../http/errors.ts';
 import { pager } from '../presenters/pagination.ts';
 import { projectsCsv } from '../presenters/project-csv.ts';
-import { badgeLevelName, presentProject } from '../presenters/project-json.ts';
+import { presentProject } from '../presenters/project-json.ts';
+import { badgeLevelName } from '../services/scoring/index.ts';
 import { SORT_FIELDS } from '../domain/list.ts';
 import { editRedirectSearch, PER_PAGE, pageOffset, parseListQuery, type ListQuery } from '../services/list.ts';
 import type { AppContext } from './context.ts';

@@ -1,13 +1,11 @@
 import { Router, type Response } from 'express';
 import { barChart, lineChart } from '../presenters/charts.ts';
 import { renderAtomFeed } from '../presenters/feed.ts';
-import { badgeLevelName } from '../presenters/project-json.ts';
 import { HIGHER_BANDS, PASSING_BANDS } from '../domain/stats.ts';
 import {
   criteriaStats,
   currentStats,
   isoDate,
-  levelNames,
   mostCommonObstacles,
   newProjectsPerMonth,
   secondsUntilNextSnapshot,
@@ -15,6 +13,7 @@ import {
   statsJson,
   statsRows,
 } from '../services/stats.ts';
+import { badgeLevelName, badgeLevelNames } from '../services/scoring/index.ts';
 import { DEFAULT_LOCALE } from '../i18n.ts';
 import type { AppContext } from './context.ts';
 
@@ -91,7 +90,7 @@ export function statsPageRoutes(ctx: AppContext): Router {
     const latest = days.at(-1);
     const data = latest ? latest.data : await currentStats(ctx);
     const months = await newProjectsPerMonth(ctx, MONTHS);
-    const levels = levelNames(ctx.criteria).map((key) => ({ key, count: data[`level_${key}`] ?? 0 }));
+    const levels = badgeLevelNames(ctx.criteria).map((key) => ({ key, count: data[`level_${key}`] ?? 0 }));
     const bands = (prefix: string, list: readonly number[]) => list.map((band) => ({ band, count: data[`${prefix}${band}`] ?? 0 }));
     const progress = [
       { key: 'progress', bands: bands('percent_ge_', PASSING_BANDS) },

@@ -1,15 +1,14 @@
-import type { CriteriaSet } from '../criteria/index.ts';
-import { type ExportRepo } from '../db/export.ts';
+import type { ExportRepo } from '../db/export.ts';
 import type { ExportCursor } from '../domain/export.ts';
-import { projectsCsv } from '../presenters/project-csv.ts';
-import { presentProject } from '../presenters/project-json.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import type { ServiceContext } from './context.ts';
 
 /**
  * Bulk export of every live project (GET /projects.json?all=1, /projects.csv?all=1).
  *
  * Memory stays constant: the rows are read in keyset batches of EXPORT_BATCH_SIZE and each batch
- * becomes one chunk that is written (waiting for 'drain' when the socket is full) before the next
- * batch is read. A client that goes away stops the reading.
+ * becomes one chunk (src/presenters/project-export.ts) that is written (waiting for 'drain' when
+ * the socket is full) before the next batch is read. A client that goes away stops the reading.
  */
 export const EXPORT_BATCH_SIZE = 500;
 
@@ -31,29 +30,23 @@ export function parseExportQuery(rawSearch: string): { ok: true } | { ok: false;
   return { ok: false, details };
 }
 
-/** The export as chunks: one per batch, then the closing chunk. Lazy: nothing is read ahead. */
-export async function* exportChunks(repo: ExportRepo, set: CriteriaSet, format: ExportFormat): AsyncGenerator<string> {
+/**
+ * Every live project in keyset batches of EXPORT_BATCH_SIZE. Lazy: a batch is read only when the
+ * previous one has been taken, so a slow or departed reader stops the reading.
+ */
+export async function* exportBatches(source: Pick<ExportRepo, 'batch'>): AsyncGenerator<ProjectWithOwner[]> {
   let cursor: ExportCursor | null = null;
-  let first = true;
   for (;;) {
-    const batch = await repo.batch(cursor, EXPORT_BATCH_SIZE);
-    if (format === 'json') {
-      if (batch.projects.length > 0) {
-        const items = batch.projects.map((p) => JSON.stringify(presentProject(set, p))).join(',');
-        yield `${first ? '[' : ','}${items}`;
-        first = false;
-      }
-    } else {
-      // projectsCsv always starts with the header line (no line break inside it); keep it once.
-      const text = projectsCsv(set, batch.projects);
-      const body = first ? text : text.slice(text.indexOf('\r\n') + 2);
-      if (body !== '') yield body;
-      first = false;
-    }
-    if (batch.next === null) break;
+    const batch = await source.batch(cursor, EXPORT_BATCH_SIZE);
+    yield batch.projects;
+    if (batch.next === null) return;
     cursor = batch.next;
   }
-  if (format === 'json') yield first ? '[]' : ']';
+}
+
+/** The bulk export of the service context's database (see exportBatches). */
+export function projectExportBatches(ctx: ServiceContext): AsyncGenerator<ProjectWithOwner[]> {
+  return exportBatches(ctx.db.export);
 }
 
 /**

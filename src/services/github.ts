@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import type { Project, User } from '../db/types.ts';
+import type { Project } from '../domain/project.ts';
+import type { User } from '../domain/user.ts';
 
 /**
  * The GitHub API calls the application makes, behind an interface so tests point it at a fake

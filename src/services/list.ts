@@ -1,4 +1,5 @@
 import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type SortField } from '../domain/list.ts';
+import { IN_PROGRESS } from './scoring/index.ts';
 import { canonicalUrl } from './urls.ts';
 
 /**
@@ -101,7 +102,7 @@ function validate(params: Partial<Record<ListParam, string>>, details: Record<st
   const mins: number[] = [];
   const maxs: number[] = [];
   if (params.status !== undefined) {
-    if (params.status === 'in_progress') maxs.push(99);
+    if (params.status === IN_PROGRESS) maxs.push(99);
     else if (params.status === 'passing') mins.push(100);
     else details.status = 'in_progress or passing';
   }

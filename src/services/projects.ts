@@ -1,7 +1,7 @@
 import type { Level } from '../criteria/index.ts';
 import { StaleProjectError, UniqueViolation } from '../domain/errors.ts';
 import type { ChangeKind, FieldChanges } from '../domain/project.ts';
-import { snakeCase } from '../presenters/project-json.ts';
+import { snakeCase } from '../domain/wire.ts';
 import { can, isAdmin, type Actor } from '../policies/projects.ts';
 import type { Project, ProjectChanges, ProjectWithOwner, StoredAnswer, StoredAnswers } from '../domain/project.ts';
 import type { User } from '../domain/user.ts';
@@ -10,7 +10,7 @@ import { notifyLevelChange } from './notifications.ts';
 import { purgeProjects, recordProjectChange } from './project-changes.ts';
 import { inTransaction } from './transaction.ts';
 import { initialScoreState, savedFlag, scoreChanges, scoreStateOf } from './project-scores.ts';
-import { STATUS, STATUS_LABELS, computeScores, type StatusCode } from './scoring/index.ts';
+import { IN_PROGRESS, STATUS, STATUS_LABELS, badgeLevelName, computeScores, type StatusCode } from './scoring/index.ts';
 import { canonicalUrl } from './urls.ts';
 import { LIMITS, addError, hasErrors, isTextValid, type FieldErrors } from './validation.ts';
 
@@ -63,11 +63,6 @@ function readUrl(input: FormInput, field: string, errors: FieldErrors): string |
   if (result.ok) return result.url;
   addError(errors, field, `errors.url_${result.reason}`, { max: LIMITS.shortText });
   return undefined;
-}
-
-function badgeLevelOf(project: Pick<Project, 'tieredPercentage'>, ctx: ServiceContext): string {
-  const metal = ctx.criteria.series('metal');
-  return ['in_progress', ...metal.map((l) => l.key)][Math.floor(project.tieredPercentage / 100)] ?? 'in_progress';
 }
 
 /** Parses descriptive fields; returns only the fields present in the input. */
@@ -177,7 +172,7 @@ export async function createProject(ctx: ServiceContext, owner: User, input: For
     entryLocale: owner.preferredLocale,
   });
   await ctx.db.projects.recordChange(project.id, owner.id, 'create', diffProject({ ...project, name: null, description: null, homepageUrl: null, repoUrl: null }, changes), now);
-  return { ok: true, project, previousBadgeLevel: 'in_progress', badgeLevel: scores.badgeLevel };
+  return { ok: true, project, previousBadgeLevel: IN_PROGRESS, badgeLevel: scores.badgeLevel };
 }
 
 /**
@@ -213,7 +208,7 @@ export async function updateProject(
   const changes: ProjectChanges = { ...descriptive, ...scoreChanges(ctx.criteria, scores), [savedFlag(level)]: true };
   if (descriptive.repoUrl !== undefined && descriptive.repoUrl !== project.repoUrl) changes.repoUrlUpdatedAt = now;
   try {
-    const previousBadgeLevel = badgeLevelOf(project, ctx);
+    const previousBadgeLevel = badgeLevelName(ctx.criteria, project.tieredPercentage);
     const saved = await inTransaction(ctx, async (txCtx, tx) => {
       const row = await tx.projects.update(project.id, lockVersion, changes, now);
       const diff = diffProject(project, changes);

@@ -1,6 +1,6 @@
 import type { CriteriaSet } from '../criteria/index.ts';
 import { HIGHER_BANDS, PASSING_BANDS, type ProjectCounts, type StatsDay } from '../domain/stats.ts';
-import { badgeLevelName } from '../presenters/project-json.ts';
+import { badgeLevelName, badgeLevelNames } from './scoring/index.ts';
 import type { ServiceContext } from './context.ts';
 
 /**
@@ -19,17 +19,12 @@ export function statsData(set: CriteriaSet, counts: ProjectCounts): StatsData {
   for (const band of PASSING_BANDS) data[`percent_ge_${band}`] = counts.tieredAtLeast[band] ?? 0;
   for (const band of HIGHER_BANDS) data[`percent_1_ge_${band}`] = counts.silverAtLeast[band] ?? 0;
   for (const band of HIGHER_BANDS) data[`percent_2_ge_${band}`] = counts.goldAtLeast[band] ?? 0;
-  for (const name of levelNames(set)) data[`level_${name}`] = 0;
+  for (const name of badgeLevelNames(set)) data[`level_${name}`] = 0;
   for (const [tier, count] of Object.entries(counts.byTier)) {
     const key = `level_${badgeLevelName(set, Number(tier) * 100)}`;
     data[key] = (data[key] ?? 0) + count;
   }
   return data;
-}
-
-/** in_progress followed by the metal levels, in rank order. */
-export function levelNames(set: CriteriaSet): string[] {
-  return ['in_progress', ...set.series('metal').map((l) => l.key)];
 }
 
 /** Midnight UTC of the day containing `at`. */

@@ -4,7 +4,7 @@ import { displayId } from '../../src/criteria/index.ts';
 import type { StoredAnswers } from '../../src/db/types.ts';
 import { badgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from '../../src/presenters/schemas.ts';
 import { LIST_PARAMS } from '../../src/services/list.ts';
-import { buildOpenApi } from '../../src/services/openapi.ts';
+import { buildOpenApi } from '../../src/presenters/openapi.ts';
 import { STATUS } from '../../src/services/scoring/index.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser } from '../support/factories.ts';

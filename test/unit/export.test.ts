@@ -3,7 +3,8 @@ import { criteria } from '../../src/criteria/index.ts';
 import type { ExportRepo } from '../../src/db/export.ts';
 import type { ExportBatch, ExportCursor } from '../../src/domain/export.ts';
 import type { ProjectWithOwner } from '../../src/db/types.ts';
-import { EXPORT_BATCH_SIZE, exportChunks, parseExportQuery, pumpExport, type ExportSink } from '../../src/services/export.ts';
+import { exportChunks } from '../../src/presenters/project-export.ts';
+import { EXPORT_BATCH_SIZE, exportBatches, parseExportQuery, pumpExport, type ExportSink } from '../../src/services/export.ts';
 
 const set = criteria();
 
@@ -43,7 +44,7 @@ describe('bulk export service', () => {
   it('reads in batches of the batch size and writes one valid JSON array', async () => {
     const repo = fakeRepo(1234);
     const chunks: string[] = [];
-    const complete = await pumpExport(exportChunks(repo, set, 'json'), { write: (c) => (chunks.push(c), Promise.resolve(true)) });
+    const complete = await pumpExport(exportChunks(exportBatches(repo), set, 'json'), { write: (c) => (chunks.push(c), Promise.resolve(true)) });
     expect(complete).toBe(true);
     expect(repo.calls.map((c) => c.limit)).toEqual([EXPORT_BATCH_SIZE, EXPORT_BATCH_SIZE, EXPORT_BATCH_SIZE]);
     expect(EXPORT_BATCH_SIZE).toBe(500);
@@ -53,12 +54,12 @@ describe('bulk export service', () => {
   it('writes [] and a lone CSV header when there is nothing to export', async () => {
     for (const [format, expected] of [['json', '[]'], ['csv', null]] as const) {
       const chunks: string[] = [];
-      await pumpExport(exportChunks(fakeRepo(0), set, format), { write: (c) => (chunks.push(c), Promise.resolve(true)) });
+      await pumpExport(exportChunks(exportBatches(fakeRepo(0)), set, format), { write: (c) => (chunks.push(c), Promise.resolve(true)) });
       if (expected) expect(chunks.join('')).toBe(expected);
       else expect(chunks.join('').split('\r\n')).toHaveLength(2);
     }
     const csv: string[] = [];
-    await pumpExport(exportChunks(fakeRepo(1000), set, 'csv'), { write: (c) => (csv.push(c), Promise.resolve(true)) });
+    await pumpExport(exportChunks(exportBatches(fakeRepo(1000)), set, 'csv'), { write: (c) => (csv.push(c), Promise.resolve(true)) });
     expect(csv.join('').split('\r\n')).toHaveLength(1000 + 2);
   });
 
@@ -77,7 +78,7 @@ describe('bulk export service', () => {
         });
       },
     };
-    const done = pumpExport(exportChunks(repo, set, 'json'), sink);
+    const done = pumpExport(exportChunks(exportBatches(repo), set, 'json'), sink);
     await tick();
     expect(repo.calls).toHaveLength(1);
     expect(written).toHaveLength(1);
@@ -96,7 +97,7 @@ describe('bulk export service', () => {
   it('stops reading when the receiver goes away', async () => {
     const repo = fakeRepo(5000);
     let writes = 0;
-    const complete = await pumpExport(exportChunks(repo, set, 'csv'), { write: () => Promise.resolve(++writes < 2) });
+    const complete = await pumpExport(exportChunks(exportBatches(repo), set, 'csv'), { write: () => Promise.resolve(++writes < 2) });
     expect(complete).toBe(false);
     expect(repo.calls).toHaveLength(2);
   });

@@ -16,15 +16,23 @@ export function tieredPercentage(levels: readonly Level[], percentages: Readonly
   return levels.length * 100;
 }
 
-/** ['in_progress', ...level keys by rank][floor(tiered / 100)]. */
+/**
+ * The badge-level rule, written once: ['in_progress', ...level keys by rank][floor(tiered / 100)],
+ * clamped to the names that exist. Every page, feed, list, badge and mail takes its level from here.
+ */
 export function badgeLevelFromTiered(levels: readonly Level[], tiered: number): string {
   const names = [IN_PROGRESS, ...levels.map((l) => l.key)];
   const index = Math.min(Math.max(Math.floor(tiered / 100), 0), names.length - 1);
   return names[index] ?? IN_PROGRESS;
 }
 
+/** The badge level (of the metal series unless another is named) for a tiered percentage. */
+export function badgeLevelName(set: CriteriaSet, tiered: number, series: Series = 'metal'): string {
+  return badgeLevelFromTiered(set.series(series), tiered);
+}
+
 /** Badge level names of a series in rank order: in_progress, then each level key. */
-function badgeLevelNames(set: CriteriaSet, series: Series): string[] {
+export function badgeLevelNames(set: CriteriaSet, series: Series = 'metal'): [string, ...string[]] {
   return [IN_PROGRESS, ...set.series(series).map((l) => l.key)];
 }
 

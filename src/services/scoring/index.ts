@@ -14,5 +14,5 @@ export {
   type CriterionResult,
 } from './criterion.ts';
 export { levelPercentage, sectionProgress, type SectionProgress } from './level.ts';
-export { IN_PROGRESS, badgeLevelFromTiered, isLoss, rankOfBadgeLevel, tieredPercentage } from './badge.ts';
+export { IN_PROGRESS, badgeLevelFromTiered, badgeLevelName, badgeLevelNames, isLoss, rankOfBadgeLevel, tieredPercentage } from './badge.ts';
 export { computeScores, nextTimestamps, type LevelTimestamps, type ScoreResult, type ScoreState } from './compute.ts';

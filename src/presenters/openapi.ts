@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { CriteriaSet } from '../criteria/index.ts';
-import { badgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from '../presenters/schemas.ts';
-import { BADGE_STYLES } from './badge.ts';
+import { badgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from './schemas.ts';
+import { BADGE_STYLES } from '../services/badge.ts';
 import { fromProjectRoot } from '../paths.ts';
 
 /**
