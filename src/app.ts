@@ -2,8 +2,8 @@ import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { configurePassport } from './http/auth.ts';
 import { useGithubStrategy } from './http/github-auth.ts';
-import { privateNoStore } from './http/cache.ts';
-import { csrfProtection } from './http/csrf.ts';
+import { noCookieOnSharedCache, privateNoStore } from './http/cache.ts';
+import { createCsrf } from './http/csrf.ts';
 import { localePrefix } from './http/locale-prefix.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthCheck } from './http/health.ts';
@@ -52,6 +52,7 @@ export function createApp(ctx: AppContext): express.Express {
   // After static files: a directory request rewritten to '/' would make serve-static redirect.
   app.use(localePrefix);
   app.use(privateNoStore);
+  app.use(noCookieOnSharedCache);
   app.use(localeMiddleware(ctx.i18n));
   app.use(limits.pages);
 
@@ -70,8 +71,9 @@ export function createApp(ctx: AppContext): express.Express {
   app.use(sessionMiddleware(ctx.config, ctx.db.pool));
   app.use(auth.initialize());
   app.use(auth.session());
-  app.use(csrfProtection);
-  app.use(sessionLocals(ctx.config));
+  const csrf = createCsrf(ctx.config);
+  app.use(csrf.protection);
+  app.use(sessionLocals(ctx.config, csrf));
   for (const router of htmlRoutes(ctx, auth)) app.use(router);
 
   app.use(notFoundHandler);

@@ -1,3 +1,4 @@
+import { readCookie } from './cookies.ts';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -43,6 +44,26 @@ export function safeReturnTo(value: unknown): string | undefined {
   return value;
 }
 
+/**
+ * Where to go after logging in. Kept in a short-lived cookie rather than the session, so an
+ * anonymous GET that bounces to the login page stores no session row.
+ */
+export const RETURN_TO_COOKIE = 'badgeapp_return_to';
+
+export function rememberReturnTo(res: Response, path: string | undefined, secure: boolean): void {
+  if (path === undefined) return;
+  res.cookie(RETURN_TO_COOKIE, path, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 60 * 60 * 1000 });
+}
+
+/** The remembered page (checked again: cookies come from the client), or undefined. */
+export function returnToOf(req: Request): string | undefined {
+  return safeReturnTo(readCookie(req, RETURN_TO_COOKIE));
+}
+
+export function forgetReturnTo(res: Response): void {
+  res.clearCookie(RETURN_TO_COOKIE, { path: '/' });
+}
+
 /** Anonymous users are sent to the login page and brought back afterwards. */
 export const requireLogin: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
   if (req.user) {
@@ -50,8 +71,7 @@ export const requireLogin: RequestHandler = (req: Request, res: Response, next: 
     return;
   }
   if (req.method === 'GET') {
-    req.session.returnTo = safeReturnTo(req.originalUrl);
-    req.session.flash = [...(req.session.flash ?? []), { type: 'info', key: 'flash.login_required' }];
+    rememberReturnTo(res, safeReturnTo(req.originalUrl), req.secure);
     res.redirect(303, '/login');
     return;
   }

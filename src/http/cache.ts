@@ -8,6 +8,20 @@ export const privateNoStore: RequestHandler = (_req, res, next) => {
 };
 
 /**
+ * Whatever else happens in the request (a rolling session cookie, a CSRF nonce), a response
+ * marked for the CDN must not carry Set-Cookie: the CDN would hand that cookie, and with it a
+ * session, to everyone who gets the cached copy. Runs at header time, after every other hook.
+ */
+export const noCookieOnSharedCache: RequestHandler = (_req, res, next) => {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: Response, ...args: unknown[]) {
+    if (this.getHeader('Surrogate-Control') !== undefined) this.removeHeader('Set-Cookie');
+    return Reflect.apply(writeHead, this, args) as Response;
+  } as Response['writeHead'];
+  next();
+};
+
+/**
  * Badge images and project JSON are cached only by the CDN (Surrogate-* headers, stripped by
  * the CDN before clients see them). Browsers get no-store because GitHub's image proxy ignores
  * weaker directives and would otherwise show stale badges in READMEs.

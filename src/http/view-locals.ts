@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Criterion } from '../criteria/index.ts';
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES, criterionText, headingKey, type CriterionTextField } from '../i18n.ts';
 import { renderInlineText, renderText } from '../presenters/text.ts';
-import { generateToken } from './csrf.ts';
+import type { Csrf } from './csrf.ts';
 
 /** Locale and translation function for the request (path-based locales arrive with the API work). */
 export function localeMiddleware(i18next: i18n): RequestHandler {
@@ -23,7 +23,7 @@ export function localeMiddleware(i18next: i18n): RequestHandler {
 }
 
 /** Per-request values the layout needs once a session exists. */
-export function sessionLocals(config: Readonly<Config>): RequestHandler {
+export function sessionLocals(config: Readonly<Config>, csrf: Pick<Csrf, 'generateToken'>): RequestHandler {
   return (req, res, next) => {
     res.locals.currentUser = req.user ?? null;
     res.locals.publicUrl = config.publicUrl;
@@ -33,8 +33,8 @@ export function sessionLocals(config: Readonly<Config>): RequestHandler {
       ...SUPPORTED_LOCALES.map((l) => ({ hreflang: l, href: `${config.publicUrl}/${l}${path}` })),
       { hreflang: 'x-default', href: `${config.publicUrl}${path || '/'}` },
     ];
-    // Generated lazily: only pages with a form create (and store) a token.
-    res.locals.csrfToken = () => generateToken(req);
+    // Generated lazily: only pages with a form get a token (and anonymous visitors its cookie).
+    res.locals.csrfToken = () => csrf.generateToken(req, res);
     res.locals.flash = [];
 
     // Flash messages are taken out of the session only by a page that shows them, so a

@@ -2,12 +2,12 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type passport from 'passport';
 import type { User } from '../domain/user.ts';
-import { safeReturnTo } from '../http/auth.ts';
+import { forgetReturnTo, returnToOf, safeReturnTo } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { GITHUB_SCOPES } from '../http/github-auth.ts';
 import { rateLimiters } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 import { redactedError } from '../logger.ts';
 
 const loginSchema = z.object({
@@ -22,7 +22,7 @@ function emailOf(body: unknown): string {
   return typeof email === 'string' ? email.slice(0, 254) : '';
 }
 
-export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): Router {
+export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic): Router {
   const router = Router();
   const limits = rateLimiters(ctx.config);
 
@@ -41,13 +41,16 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
       res.redirect(303, '/');
       return;
     }
+    // Sent here by a page that needs a login (src/http/auth.ts): say why.
+    if (returnToOf(req) !== undefined) res.locals.flash = [{ type: 'info', key: 'flash.login_required' }];
     renderLogin(res, 200, {});
   });
 
   router.post('/auth/github', (req, res, next) => {
     if (!ctx.config.github) throw notFound('GitHub login');
-    const returnTo = safeReturnTo(req.session.returnTo);
-    req.session.returnTo = returnTo;
+    // A POST may create the session: the OAuth state and the page to return to live there.
+    req.session.returnTo = returnToOf(req) ?? safeReturnTo(req.session.returnTo);
+    forgetReturnTo(res);
     (auth.authenticate('github') as RequestHandler)(req, res, next);
   });
 
@@ -98,7 +101,8 @@ export function sessionRoutes(ctx: AppContext, auth: passport.PassportStatic): R
         renderLogin(res, 401, { email: parsed.data.email }, 'errors.login_failed');
         return;
       }
-      const returnTo = safeReturnTo(req.session.returnTo);
+      const returnTo = returnToOf(req) ?? safeReturnTo(req.session.returnTo);
+      forgetReturnTo(res);
       // req.login regenerates the session id (no session fixation).
       req.login(user, (loginErr) => {
         if (loginErr) {
