@@ -45,8 +45,12 @@ ENV NODE_ENV=production \
 WORKDIR /app
 
 # Installed and copied as root, so the application user below cannot modify its own code.
+# --omit=optional as well: @prisma/client declares the Prisma CLI and TypeScript as optional
+# peer dependencies, and because the dev dependencies install them, the lockfile marks them
+# "devOptional", which --omit=dev alone keeps (about 200 MB). The only genuinely optional
+# production package is pg-cloudflare, which Node does not use.
 COPY package.json package-lock.json ./
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --ignore-scripts
 
 COPY --from=build /app/dist ./dist
 COPY views ./views
