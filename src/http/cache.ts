@@ -13,11 +13,11 @@ export const privateNoStore: RequestHandler = (_req, res, next) => {
  * session, to everyone who gets the cached copy. Runs at header time, after every other hook.
  */
 export const noCookieOnSharedCache: RequestHandler = (_req, res, next) => {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: Response, ...args: unknown[]) {
-    if (this.getHeader('Surrogate-Control') !== undefined) this.removeHeader('Set-Cookie');
-    return Reflect.apply(writeHead, this, args) as Response;
-  } as Response['writeHead'];
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+  res.writeHead = ((...args: unknown[]) => {
+    if (res.getHeader('Surrogate-Control') !== undefined) res.removeHeader('Set-Cookie');
+    return writeHead(...args);
+  }) as Response['writeHead'];
   next();
 };
 
