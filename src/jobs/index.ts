@@ -27,7 +27,7 @@ export function jobHandlers(ctx: ServiceContext): Record<JobName, () => Promise<
       const projects = await purgeDeletedProjects(ctx);
       ctx.logger.info('maintenance done', { purgedUnactivatedUsers: users, purgedDeletedProjects: projects });
       const pruned = await pruneExpiredState(ctx);
-      ctx.logger.info('expired sessions and rate-limit counters pruned', { sessions: pruned.sessions, rateLimits: pruned.rateLimits });
+      ctx.logger.info('expired sessions, rate-limit counters and outbox rows pruned', pruned);
     },
     reminders: async () => {
       const sent = await sendReminders(ctx, ctx.config.reminders);

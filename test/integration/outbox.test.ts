@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { jobHandlers } from '../../src/jobs/index.ts';
 import type { Logger } from '../../src/logger.ts';
 import { requestPasswordReset } from '../../src/services/accounts.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
@@ -92,6 +93,15 @@ describe('outbox', () => {
     await Promise.all([drainOutbox(ctxWith()), drainOutbox(ctxWith())]);
     expect(await statuses()).toEqual({ sent: 6 });
     expect(t.mail.length - before).toBe(6);
+  });
+});
+
+describe('outbox pruning', () => {
+  it('drops finished rows after a week in the daily maintenance job and keeps pending ones', async () => {
+    await sql.query(`INSERT INTO outbox (kind, payload, status, done_at) VALUES ('mail', '{}', 'sent', now() - interval '8 days'), ('mail', '{}', 'suppressed', now() - interval '8 days'), ('mail', '{}', 'sent', now() - interval '1 day')`);
+    await sql.query(`INSERT INTO outbox (kind, payload, status, created_at) VALUES ('purge', '{"keys":["projects/1"]}', 'pending', now() - interval '9 days')`);
+    await jobHandlers(ctxWith()).maintenance();
+    expect(await statuses()).toEqual({ sent: 1, pending: 1 });
   });
 });
 

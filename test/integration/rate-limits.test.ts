@@ -202,6 +202,6 @@ describe('pruning', () => {
     expect(limits.rows.map((r) => r.key)).toEqual(['test:live']);
     const sessions = await t.db.pool.query<{ sid: string }>(`SELECT sid FROM session WHERE sid LIKE 'test-%'`);
     expect(sessions.rows.map((r) => r.sid)).toEqual(['test-live']);
-    expect(await pruneExpiredState(t.ctx)).toEqual({ sessions: 0, rateLimits: 0 });
+    expect(await pruneExpiredState(t.ctx)).toEqual({ sessions: 0, rateLimits: 0, outbox: 0 });
   });
 });
