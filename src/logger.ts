@@ -72,7 +72,8 @@ const BEARER = /\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 // token=…, password=…, _csrf=… in query strings and form bodies that ended up in a message.
 const SECRET_PARAM = /\b((?:[\w-]*(?:password|token|secret|csrf|code|key))=)[^&\s"']+/gi;
 // Mail-link tokens in paths: /password_resets/<token>, /account_activations/<token>, …
-const PATH_TOKEN = /(\/(?:password_resets|account_activations|email_changes|unsubscribe)\/)[^/?#\s"']+/g;
+// (16 characters or more: "/password_resets/new" and route patterns like "/:token" stay readable).
+const PATH_TOKEN = /(\/(?:password_resets|account_activations|email_changes|unsubscribe)\/)[^/?#\s"':]{16,}/g;
 
 /** Removes addresses and secrets from free text (messages, error texts, URLs). */
 export function scrubText(text: string): string {
