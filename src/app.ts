@@ -13,7 +13,8 @@ import { createRateLimits, useRateLimits } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security.ts';
 import { sessionMiddleware } from './http/session.ts';
 import { localeMiddleware, sessionLocals } from './http/view-locals.ts';
-import type { AppContext } from './routes/context.ts';
+import type { ServiceContext } from './services/context.ts';
+import { routeContext } from './services/index.ts';
 import { htmlRoutes, publicRoutes, signedRoutes } from './routes/index.ts';
 import { projectRoot } from './paths.ts';
 
@@ -31,7 +32,9 @@ const stripTrailingSlash: RequestHandler = (req, res, next) => {
 };
 
 /** Builds the Express application (no listening: see server.ts). */
-export function createApp(ctx: AppContext): express.Express {
+export function createApp(ctx: ServiceContext): express.Express {
+  // Routers and HTTP middleware get the bound use-cases; only this entry layer sees the database.
+  const routes = routeContext(ctx);
   const app = express();
   app.disable('x-powered-by');
   app.set('views', path.join(root, 'views'));
@@ -60,21 +63,21 @@ export function createApp(ctx: AppContext): express.Express {
 
   // CORS only for the public read-only resources (src/http/cors.ts); answers their preflights.
   app.use(publicCors);
-  for (const router of publicRoutes(ctx)) app.use(router);
+  for (const router of publicRoutes(routes)) app.use(router);
 
-  const auth = configurePassport(ctx);
-  useGithubStrategy(ctx, auth);
+  const auth = configurePassport(routes);
+  useGithubStrategy(routes, auth);
   // 2000 fields: the largest edit form (passing) posts about 150.
   app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '256kb' }));
-  for (const router of signedRoutes(ctx)) app.use(router);
+  for (const router of signedRoutes(routes)) app.use(router);
   app.use(sessionMiddleware(ctx.config, ctx.db.pool));
   app.use(auth.initialize());
   app.use(auth.session());
   const csrf = createCsrf(ctx.config);
   app.use(csrf.protection);
   app.use(sessionLocals(ctx.config, csrf));
-  for (const router of htmlRoutes(ctx, auth)) app.use(router);
+  for (const router of htmlRoutes(routes, auth)) app.use(router);
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));

@@ -2,14 +2,13 @@ import { readCookie } from './cookies.ts';
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { authenticate } from '../services/accounts.ts';
-import type { ServiceContext } from '../services/context.ts';
+import type { RouteContext } from '../services/index.ts';
 
-export function configurePassport(ctx: ServiceContext): passport.PassportStatic {
+export function configurePassport(ctx: RouteContext): passport.PassportStatic {
   const instance = new passport.Passport();
   instance.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
-      authenticate(ctx, email, password).then(
+      ctx.services.authenticate(email, password).then(
         (result) => {
           if (result.ok) done(null, result.user);
           else done(null, false, { message: result.reason });
@@ -26,10 +25,9 @@ export function configurePassport(ctx: ServiceContext): passport.PassportStatic 
       done(null, false);
       return;
     }
-    // A deleted or blocked account loses its sessions at once.
-    ctx.db.users.findById(id).then(
+    ctx.services.sessionUser(id).then(
       (user) => {
-        done(null, user && !user.blocked ? user : false);
+        done(null, user ?? false);
       },
       done,
     );

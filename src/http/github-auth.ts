@@ -1,6 +1,6 @@
 import type passport from 'passport';
 import { Strategy as GitHubStrategy, type Profile, type StrategyOptionsWithRequest } from 'passport-github2';
-import type { ServiceContext } from '../services/context.ts';
+import type { RouteContext } from '../services/index.ts';
 
 /**
  * The smallest scope that lets us read the user's verified email address; push rights on public
@@ -14,7 +14,7 @@ function primaryEmail(profile: Profile): string | null {
   return chosen?.value ?? null;
 }
 
-export function useGithubStrategy(ctx: ServiceContext, auth: passport.PassportStatic): void {
+export function useGithubStrategy(ctx: RouteContext, auth: passport.PassportStatic): void {
   const github = ctx.config.github;
   if (!github) return;
   auth.use(
@@ -34,11 +34,8 @@ export function useGithubStrategy(ctx: ServiceContext, auth: passport.PassportSt
         passReqToCallback: true,
       } as unknown as StrategyOptionsWithRequest,
       (_req: Express.Request, accessToken: string, _refresh: string, profile: Profile, done: (err: unknown, user?: Express.User | false, info?: never) => void) => {
-        ctx.db.users
-          .upsertGithub(
-            { uid: profile.id, nickname: profile.username ?? profile.id, name: profile.displayName || profile.username || profile.id, email: primaryEmail(profile) },
-            ctx.now(),
-          )
+        ctx.services
+          .githubSignIn({ uid: profile.id, nickname: profile.username ?? profile.id, name: profile.displayName || profile.username || profile.id, email: primaryEmail(profile) })
           .then((user) => {
             if (user.blocked) {
               done(null, false);

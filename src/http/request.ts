@@ -1,6 +1,6 @@
 import type { Request } from 'express';
-import type { Database } from '../db/client.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
+import type { RouteContext } from '../services/index.ts';
 import { notFound } from './errors.ts';
 import { parseId } from './params.ts';
 
@@ -12,8 +12,8 @@ export function formBody(req: Request): FormInput {
 }
 
 /** The live project named by the `:id` route parameter, or a 404. */
-export async function loadProject(db: Pick<Database, 'projects'>, req: Request): Promise<ProjectWithOwner> {
-  const project = await db.projects.findById(parseId(req.params.id as string));
+export async function loadProject(ctx: Pick<RouteContext, 'services'>, req: Request): Promise<ProjectWithOwner> {
+  const project = await ctx.services.findProject(parseId(req.params.id as string));
   if (!project) throw notFound('The project');
   return project;
 }

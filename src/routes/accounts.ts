@@ -1,15 +1,7 @@
 import { Router, type Request } from 'express';
 import { rateLimiters } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
-import {
-  activate,
-  activationTokenValid,
-  requestPasswordReset,
-  resendActivation,
-  resetPassword,
-  resetTokenValid,
-} from '../services/accounts.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 function field(req: Request, name: string): unknown {
   const body: unknown = req.body;
@@ -20,7 +12,7 @@ function field(req: Request, name: string): unknown {
  * Links from mails. Opening a link (GET) never changes anything: mail scanners and link
  * previews fetch URLs, so activation and reset happen only when the user presses the button.
  */
-export function accountRoutes(ctx: AppContext): Router {
+export function accountRoutes(ctx: RouteContext): Router {
   const router = Router();
   const limits = rateLimiters(ctx.config);
 
@@ -29,14 +21,14 @@ export function accountRoutes(ctx: AppContext): Router {
   });
 
   router.post('/account_activations', ...limits.reset, async (req, res) => {
-    await resendActivation(ctx, field(req, 'email'));
+    await ctx.services.resendActivation(field(req, 'email'));
     res.redirect(303, '/signup/sent');
   });
 
   router.get('/account_activations/:token', async (req, res) => {
     // The token is a secret in the URL: do not leak it to other sites through Referer.
     res.set('Referrer-Policy', 'no-referrer');
-    if (!(await activationTokenValid(ctx, req.params.token))) {
+    if (!(await ctx.services.activationTokenValid(req.params.token))) {
       res.status(404).render('accounts/message', { titleKey: 'accounts:link_invalid_title', textKey: 'accounts:activation_invalid', showResend: true });
       return;
     }
@@ -44,7 +36,7 @@ export function accountRoutes(ctx: AppContext): Router {
   });
 
   router.post('/account_activations/:token', async (req, res) => {
-    const user = await activate(ctx, req.params.token);
+    const user = await ctx.services.activate(req.params.token);
     if (!user) {
       res.status(404).render('accounts/message', { titleKey: 'accounts:link_invalid_title', textKey: 'accounts:activation_invalid', showResend: true });
       return;
@@ -58,13 +50,13 @@ export function accountRoutes(ctx: AppContext): Router {
   });
 
   router.post('/password_resets', ...limits.reset, async (req, res) => {
-    await requestPasswordReset(ctx, field(req, 'email'));
+    await ctx.services.requestPasswordReset(field(req, 'email'));
     res.render('accounts/message', { titleKey: 'accounts:reset_sent_title', textKey: 'accounts:reset_sent_text' });
   });
 
   router.get('/password_resets/:token', async (req, res) => {
     res.set('Referrer-Policy', 'no-referrer');
-    if (!(await resetTokenValid(ctx, req.params.token))) {
+    if (!(await ctx.services.resetTokenValid(req.params.token))) {
       res.status(404).render('accounts/message', { titleKey: 'accounts:link_invalid_title', textKey: 'accounts:reset_invalid', showReset: true });
       return;
     }
@@ -73,7 +65,7 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.post('/password_resets/:token', async (req, res) => {
     res.set('Referrer-Policy', 'no-referrer');
-    const outcome = await resetPassword(ctx, req.params.token, (req.body ?? {}) as Record<string, unknown>);
+    const outcome = await ctx.services.resetPassword(req.params.token, (req.body ?? {}) as Record<string, unknown>);
     if (outcome.ok) {
       addFlash(req, 'success', 'accounts:password_changed');
       res.redirect(303, '/login');

@@ -6,23 +6,11 @@ import { parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { can, canAdminister } from '../policies/projects.ts';
 import { pager } from '../presenters/pagination.ts';
-import {
-  CHANGES_PER_PAGE,
-  CHANGE_KINDS,
-  DELETED_PER_PAGE,
-  USERS_PER_PAGE,
-  blockUser,
-  deleteUser,
-  listChanges,
-  listDeletedProjects,
-  listUsers,
-  unblockUser,
-  type AdminOutcome,
-} from '../services/admin.ts';
-import { RESTORE_DAYS, restoreProject, type FormInput } from '../services/deletion.ts';
+import { CHANGES_PER_PAGE, CHANGE_KINDS, DELETED_PER_PAGE, USERS_PER_PAGE, type AdminOutcome } from '../services/admin.ts';
+import { RESTORE_DAYS, type FormInput } from '../services/deletion.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import { formBody } from '../http/request.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 const requireAdmin: RequestHandler = (req, _res, next) => {
   if (!canAdminister(req.user)) throw forbidden('Only administrators may use the admin pages.');
@@ -31,7 +19,7 @@ const requireAdmin: RequestHandler = (req, _res, next) => {
 
 
 /** The admin area: users (search, block, delete), deleted projects (restore) and recent changes. */
-export function adminRoutes(ctx: AppContext): Router {
+export function adminRoutes(ctx: RouteContext): Router {
   const router = Router();
   // One gate for the whole area, so a page added later cannot forget it.
   router.use('/admin', requireLogin, requireAdmin);
@@ -41,7 +29,7 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   router.get('/admin/users', async (req, res) => {
-    const outcome = await listUsers(ctx, req.query);
+    const outcome = await ctx.services.listUsers(req.query);
     if (!outcome.ok) {
       res.status(422).render('admin/users', { query: outcome.query, errors: outcome.errors, users: [], pager: null });
       return;
@@ -55,7 +43,7 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   async function loadUser(req: Request): Promise<AdminUserRow> {
-    const target = await ctx.db.admin.findUser(parseId(req.params.id as string, 'The user'));
+    const target = await ctx.services.findAdminUser(parseId(req.params.id as string, 'The user'));
     if (!target) throw notFound('The user');
     return target;
   }
@@ -97,7 +85,7 @@ export function adminRoutes(ctx: AppContext): Router {
   router.post(
     '/admin/users/:id/block',
     userAction(
-      (target, input, req) => blockUser(ctx, req.user!, target, input),
+      (target, input, req) => ctx.services.blockUser(req.user!, target, input),
       (target) => ['admin:flash.user_blocked', `/admin/users/${target.id}`],
     ),
   );
@@ -105,7 +93,7 @@ export function adminRoutes(ctx: AppContext): Router {
   router.post(
     '/admin/users/:id/unblock',
     userAction(
-      (target, _input, req) => unblockUser(ctx, req.user!, target),
+      (target, _input, req) => ctx.services.unblockUser(req.user!, target),
       (target) => ['admin:flash.user_unblocked', `/admin/users/${target.id}`],
     ),
   );
@@ -113,13 +101,13 @@ export function adminRoutes(ctx: AppContext): Router {
   router.post(
     '/admin/users/:id/delete',
     userAction(
-      (target, input, req) => deleteUser(ctx, req.user!, target, input),
+      (target, input, req) => ctx.services.deleteUser(req.user!, target, input),
       (_target, outcome) => [outcome.anonymised ? 'admin:flash.user_anonymised' : 'admin:flash.user_deleted', '/admin/users'],
     ),
   );
 
   router.get('/admin/projects/deleted', async (req, res) => {
-    const outcome = await listDeletedProjects(ctx, req.query);
+    const outcome = await ctx.services.listDeletedProjects(req.query);
     if (!outcome.ok) {
       res.status(422).render('admin/deleted-projects', { errors: outcome.errors, projects: [], pager: null, restoreDays: RESTORE_DAYS });
       return;
@@ -133,16 +121,16 @@ export function adminRoutes(ctx: AppContext): Router {
   });
 
   router.post('/admin/projects/:id/restore', async (req, res) => {
-    const project = await ctx.db.projects.findByIdIncludingDeleted(parseId(req.params.id));
+    const project = await ctx.services.findProjectIncludingDeleted(parseId(req.params.id));
     if (!project?.deletedAt) throw notFound('The deleted project');
     if (!can(req.user, 'restore', project)) throw forbidden('Only administrators may restore deleted projects.');
-    if (!(await restoreProject(ctx, req.user!, project))) throw notFound('The deleted project');
+    if (!(await ctx.services.restoreProject(req.user!, project))) throw notFound('The deleted project');
     addFlash(req, 'success', 'admin:flash.project_restored', { name: project.name ?? `#${project.id}` });
     res.redirect(303, `/projects/${project.id}`);
   });
 
   router.get('/admin/changes', async (req, res) => {
-    const outcome = await listChanges(ctx, req.query);
+    const outcome = await ctx.services.listChanges(req.query);
     const common = { kinds: CHANGE_KINDS, query: outcome.query };
     if (!outcome.ok) {
       res.status(422).render('admin/changes', { ...common, errors: outcome.errors, changes: [], pager: null });

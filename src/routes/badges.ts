@@ -5,13 +5,13 @@ import { presentBadge, presentProject } from '../presenters/project-json.ts';
 import { IN_PROGRESS, badgeLevelName } from '../services/scoring/index.ts';
 import { isBadgeStyle, parseBadgeValue, renderBadgeSvg, type BadgeStyle } from '../services/badge.ts';
 import { loadProject } from '../http/request.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 /**
  * Machine-facing, CDN-cached routes. They are mounted before the session middleware, so they
  * never read or set a cookie and their output cannot depend on who is asking.
  */
-export function badgeRoutes(ctx: AppContext): Router {
+export function badgeRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   const styleOf = (req: Request): BadgeStyle => {
@@ -28,7 +28,7 @@ export function badgeRoutes(ctx: AppContext): Router {
 
   router.get(['/projects/:id/badge', '/projects/:id/badge.svg'], async (req, res) => {
     const style = styleOf(req);
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     const level = badgeLevelName(ctx.criteria, project.tieredPercentage);
     const value = parseBadgeValue(level === IN_PROGRESS ? String(project.tieredPercentage) : level);
     if (value === null) throw new Error(`No badge image for level ${level}`);
@@ -37,13 +37,13 @@ export function badgeRoutes(ctx: AppContext): Router {
   });
 
   router.get('/projects/:id/badge.json', async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
     res.json(presentBadge(ctx.criteria, project));
   });
 
   router.get('/projects/:id.json', async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
     res.json(presentProject(ctx.criteria, project));
   });

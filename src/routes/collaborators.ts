@@ -7,10 +7,10 @@ import { parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { DEFAULT_LOCALE } from '../i18n.ts';
 import { can } from '../policies/projects.ts';
-import { addCollaborator, collaboratorsPage, removeCollaborator, type ChangeOutcome, type FormInput } from '../services/collaborators.ts';
+import { type ChangeOutcome, type FormInput } from '../services/collaborators.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 type RefusalCode = 'collaborators_view_forbidden' | 'collaborators_add_forbidden' | 'collaborators_remove_forbidden';
 
@@ -27,7 +27,7 @@ function currentUser(req: Request): User {
  * Must be mounted before the project routes: `/projects/:id/:level` would otherwise claim
  * `/projects/:id/collaborators` as an unknown level.
  */
-export function collaboratorRoutes(ctx: AppContext): Router {
+export function collaboratorRoutes(ctx: RouteContext): Router {
   const router = Router();
   const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
 
@@ -36,7 +36,7 @@ export function collaboratorRoutes(ctx: AppContext): Router {
 
 
   async function renderPage(req: Request, res: Response, project: ProjectWithOwner, status: number, input: FormInput, errors: FieldErrors) {
-    const page = await collaboratorsPage(ctx, req.user, project);
+    const page = await ctx.services.collaboratorsPage(req.user, project);
     res.status(status).render('collaborators/index', { project, ...page, input, errors });
   }
 
@@ -53,16 +53,16 @@ export function collaboratorRoutes(ctx: AppContext): Router {
   }
 
   router.get('/projects/:id/collaborators', requireLogin, async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     if (!can(req.user, 'edit', project)) throw refused('collaborators_view_forbidden');
     await renderPage(req, res, project, 200, {}, {});
   });
 
   router.post('/projects/:id/collaborators', requireLogin, async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     if (!can(req.user, 'add_collaborator', project)) throw refused('collaborators_add_forbidden');
     const input = formBody(req);
-    const outcome = await addCollaborator(ctx, currentUser(req), project, input);
+    const outcome = await ctx.services.addCollaborator(currentUser(req), project, input);
     if (!outcome.ok) {
       await sendFailure(req, res, project, outcome, input, 'collaborators_add_forbidden');
       return;
@@ -72,11 +72,11 @@ export function collaboratorRoutes(ctx: AppContext): Router {
   });
 
   router.post('/projects/:id/collaborators/:userId/delete', requireLogin, async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     const userId = parseId(req.params.userId as string, 'The collaborator');
     if (!can(req.user, 'remove_collaborator', project, userId)) throw refused('collaborators_remove_forbidden');
     const actor = currentUser(req);
-    const outcome = await removeCollaborator(ctx, actor, project, userId);
+    const outcome = await ctx.services.removeCollaborator(actor, project, userId);
     if (!outcome.ok) {
       await sendFailure(req, res, project, outcome, {}, 'collaborators_remove_forbidden');
       return;

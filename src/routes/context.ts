@@ -1,4 +1,5 @@
-import type { ServiceContext } from '../services/context.ts';
-
-/** Everything a route module needs, passed explicitly (no globals) so tests can build apps freely. */
-export type AppContext = ServiceContext;
+/**
+ * Routers receive a RouteContext: configuration, criteria, i18n, logger, clock and the bound
+ * use-cases (`ctx.services.…`), never the database.
+ */
+export type { RouteContext } from '../services/index.ts';

@@ -2,13 +2,13 @@ import { Router, type Request } from 'express';
 import { notFound } from '../http/errors.ts';
 import { legacyLevel } from '../http/params.ts';
 import { criteriaPageView, criteriaQuery, queryFlag, type CriteriaPageOptions } from '../presenters/criteria-page.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 /**
  * The criteria pages, generated from the loaded criteria. They have no form, so they never ask
  * for a CSRF token and an anonymous reader gets no session cookie.
  */
-export function criteriaRoutes(ctx: AppContext): Router {
+export function criteriaRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   const optionsOf = (req: Request): CriteriaPageOptions => ({ details: queryFlag(req.query.details), rationale: queryFlag(req.query.rationale) });

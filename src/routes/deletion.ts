@@ -5,19 +5,19 @@ import { forbidden, notFound } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { can, isAdmin } from '../policies/projects.ts';
-import { OWNER_RATIONALE, RESTORE_DAYS, deleteProject, type FormInput } from '../services/deletion.ts';
+import { OWNER_RATIONALE, RESTORE_DAYS, type FormInput } from '../services/deletion.ts';
 import type { FieldErrors } from '../services/validation.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 /**
  * Project deletion by its owner or an admin. Mounted before projectRoutes: its
  * GET /projects/:id/:level would otherwise take "delete" for a level name and answer 404.
  */
-export function deletionRoutes(ctx: AppContext): Router {
+export function deletionRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   async function loadDeletable(req: Request): Promise<ProjectWithOwner> {
-    const project = await ctx.db.projects.findById(parseId(req.params.id as string));
+    const project = await ctx.services.findProject(parseId(req.params.id as string));
     if (!project) throw notFound('The project');
     if (!can(req.user, 'delete', project)) throw forbidden('Only the owner of a project or an admin may delete it.');
     return project;
@@ -41,7 +41,7 @@ export function deletionRoutes(ctx: AppContext): Router {
   router.post('/projects/:id/delete', requireLogin, async (req, res) => {
     const project = await loadDeletable(req);
     const input = (req.body && typeof req.body === 'object' ? req.body : {}) as FormInput;
-    const outcome = await deleteProject(ctx, req.user!, project, input);
+    const outcome = await ctx.services.deleteProject(req.user!, project, input);
     if (!outcome.ok) {
       if (outcome.status === 404) throw notFound('The project');
       renderForm(req, res, project, outcome.status, input, outcome.errors);

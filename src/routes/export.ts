@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { exportChunks } from '../presenters/project-export.ts';
-import { parseExportQuery, projectExportBatches, pumpExport, type ExportFormat, type ExportSink } from '../services/export.ts';
-import type { AppContext } from './context.ts';
+import { parseExportQuery, pumpExport, type ExportFormat, type ExportSink } from '../services/export.ts';
+import type { RouteContext } from './context.ts';
 
 function rawSearch(req: Request): string {
   const at = req.originalUrl.indexOf('?');
@@ -33,13 +33,13 @@ function responseSink(res: Response): ExportSink {
   };
 }
 
-async function handleExport(ctx: AppContext, req: Request, res: Response, format: ExportFormat): Promise<void> {
+async function handleExport(ctx: RouteContext, req: Request, res: Response, format: ExportFormat): Promise<void> {
   const parsed = parseExportQuery(rawSearch(req));
   if (!parsed.ok) {
     res.status(400).set('Cache-Control', 'private, no-store').json({ error: 'invalid_export_query', details: parsed.details });
     return;
   }
-  const chunks = exportChunks(projectExportBatches(ctx), ctx.criteria, format);
+  const chunks = exportChunks(ctx.services.projectExportBatches(), ctx.criteria, format);
   // The first batch is read before any header is sent, so a database failure there is still an
   // ordinary error response.
   const first = await chunks.next();
@@ -67,7 +67,7 @@ async function handleExport(ctx: AppContext, req: Request, res: Response, format
  * GET /projects.json?all=1 and /projects.csv?all=1: every live project, streamed. Mounted before
  * the list routes; requests without `all` pass through to them unchanged.
  */
-export function exportPublicRoutes(ctx: AppContext): Router {
+export function exportPublicRoutes(ctx: RouteContext): Router {
   const router = Router();
   const route = (format: ExportFormat) => async (req: Request, res: Response, next: NextFunction) => {
     if (!hasAll(req)) {

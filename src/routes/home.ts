@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { badgeLevelName } from '../services/scoring/index.ts';
 import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '../i18n.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
-export function homeRoutes(ctx: AppContext): Router {
+export function homeRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -14,7 +14,7 @@ export function homeRoutes(ctx: AppContext): Router {
       res.redirect(302, `/${best}`);
       return;
     }
-    const projects = await ctx.db.projects.recentlyUpdated(20);
+    const projects = await ctx.services.recentlyUpdatedProjects(20);
     res.render('home', {
       projects: projects.map((p) => ({ ...p, badgeLevel: badgeLevelName(ctx.criteria, p.tieredPercentage) })),
     });

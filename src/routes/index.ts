@@ -7,7 +7,7 @@ import { badgeRoutes } from './badges.ts';
 import { listHtmlRoutes, listPublicRoutes } from './list.ts';
 import { exportPageRoutes, exportPublicRoutes } from './export.ts';
 import { collaboratorRoutes } from './collaborators.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 import { criteriaRoutes } from './criteria.ts';
 import { deletionRoutes } from './deletion.ts';
 import { homeRoutes } from './home.ts';
@@ -78,15 +78,15 @@ import { userRoutes } from './users.ts';
  *   GET  /projects/:id/:level/edit      projects.ts edit form of one level
  *   POST|PUT|PATCH /projects/:id/:level/edit       save the form
  */
-export function publicRoutes(ctx: AppContext): Router[] {
+export function publicRoutes(ctx: RouteContext): Router[] {
   return [exportPublicRoutes(ctx), listPublicRoutes(ctx), badgeRoutes(ctx), statsDataRoutes(ctx), projectMarkdownRoutes(ctx), openApiRoutes(ctx)];
 }
 
 /** Authenticated by a signed token in the link, not by session or CSRF token. */
-export function signedRoutes(ctx: AppContext): Router[] {
+export function signedRoutes(ctx: RouteContext): Router[] {
   return [signedLinkRoutes(ctx)];
 }
 
-export function htmlRoutes(ctx: AppContext, auth: passport.PassportStatic): Router[] {
+export function htmlRoutes(ctx: RouteContext, auth: passport.PassportStatic): Router[] {
   return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), statsPageRoutes(ctx), criteriaRoutes(ctx), apiPageRoutes(ctx), exportPageRoutes(), projectHistoryRoutes(ctx), listHtmlRoutes(ctx), projectRoutes(ctx)];
 }

@@ -5,8 +5,9 @@ import { projectsCsv } from '../presenters/project-csv.ts';
 import { presentProject } from '../presenters/project-json.ts';
 import { badgeLevelName } from '../services/scoring/index.ts';
 import { SORT_FIELDS } from '../domain/list.ts';
-import { editRedirectSearch, PER_PAGE, pageOffset, parseListQuery, type ListQuery } from '../services/list.ts';
-import type { AppContext } from './context.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import { editRedirectSearch, PER_PAGE, parseListQuery, type ListQuery } from '../services/list.ts';
+import type { RouteContext } from './context.ts';
 
 type Format = 'html' | 'json' | 'csv';
 
@@ -28,7 +29,7 @@ function fail(res: Response, format: Format, error: HttpError): void {
  * GET /projects(.json|.csv). Redirect targets are fixed paths plus a re-encoded query, never
  * anything taken from the request path or Host, so they cannot point off-site.
  */
-async function handleList(ctx: AppContext, req: Request, res: Response, format: Format): Promise<void> {
+async function handleList(ctx: RouteContext, req: Request, res: Response, format: Format): Promise<void> {
   const path = PATHS[format];
   const search = rawSearch(req);
   const parsed = parseListQuery(search, ctx.criteria.levels.map((l) => l.key));
@@ -42,7 +43,7 @@ async function handleList(ctx: AppContext, req: Request, res: Response, format: 
   }
   const { query } = parsed;
   if (query.as) {
-    const ids = await ctx.db.list.matchingIds(query.filter, 2);
+    const ids = await ctx.services.lookupProjectIds(query.filter);
     const [id] = ids;
     if (query.as === 'badge') {
       if (id === undefined) {
@@ -68,8 +69,7 @@ async function handleList(ctx: AppContext, req: Request, res: Response, format: 
     res.redirect(302, path + parsed.cleanSearch);
     return;
   }
-  const offset = pageOffset(query.page);
-  const projects = offset === null ? [] : await ctx.db.list.page(query.filter, query.order, PER_PAGE, offset);
+  const projects = await ctx.services.projectPage(query);
   if (format === 'json') {
     res.json(projects.map((p) => presentProject(ctx.criteria, p)));
     return;
@@ -78,11 +78,11 @@ async function handleList(ctx: AppContext, req: Request, res: Response, format: 
     res.type('text/csv; charset=utf-8').attachment('projects.csv').send(projectsCsv(ctx.criteria, projects));
     return;
   }
-  const total = await ctx.db.list.count(query.filter);
+  const total = await ctx.services.projectCount(query.filter);
   res.render('list/index', listView(ctx, query, projects, total));
 }
 
-function listView(ctx: AppContext, query: ListQuery, projects: Awaited<ReturnType<AppContext['db']['list']['page']>>, total: number) {
+function listView(ctx: RouteContext, query: ListQuery, projects: readonly ProjectWithOwner[], total: number) {
   const others = Object.fromEntries(Object.entries(query.params).filter(([k]) => k !== 'page'));
   return {
     total,
@@ -107,7 +107,7 @@ function listView(ctx: AppContext, query: ListQuery, projects: Awaited<ReturnTyp
 const lastAs = (req: Request) => [...new URLSearchParams(rawSearch(req))].filter(([k]) => k === 'as').pop()?.[1];
 
 /** JSON, CSV and the as=badge lookup: no session, so mounted with the public machine routes. */
-export function listPublicRoutes(ctx: AppContext): Router {
+export function listPublicRoutes(ctx: RouteContext): Router {
   const router = Router();
   router.get('/projects.json', (req, res) => handleList(ctx, req, res, 'json'));
   router.get('/projects.csv', (req, res) => handleList(ctx, req, res, 'csv'));
@@ -123,7 +123,7 @@ export function listPublicRoutes(ctx: AppContext): Router {
 }
 
 /** The HTML list, with the session locals (navigation shows who is logged in). */
-export function listHtmlRoutes(ctx: AppContext): Router {
+export function listHtmlRoutes(ctx: RouteContext): Router {
   const router = Router();
   router.get('/projects', (req, res) => handleList(ctx, req, res, 'html'));
   return router;

@@ -3,24 +3,15 @@ import { requireLogin } from '../http/auth.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { SUPPORTED_LOCALES } from '../i18n.ts';
 import { verifyUnsubscribe } from '../services/mail/unsubscribe.ts';
-import {
-  changePassword,
-  confirmEmailChange,
-  deleteAccount,
-  emailChangeTokenValid,
-  requestEmailChange,
-  unsubscribe,
-  updateProfile,
-} from '../services/profile.ts';
 import type { FieldErrors } from '../services/validation.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 function body(req: Request): Record<string, unknown> {
   return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
 }
 
 /** The signed-in user's own account: profile, email, password, deletion. */
-export function profileRoutes(ctx: AppContext): Router {
+export function profileRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   const render = (res: Response, status: number, errors: FieldErrors = {}, input: Record<string, unknown> = {}) => {
@@ -32,7 +23,7 @@ export function profileRoutes(ctx: AppContext): Router {
   });
 
   router.post('/account', requireLogin, async (req, res) => {
-    const outcome = await updateProfile(ctx, req.user!, body(req));
+    const outcome = await ctx.services.updateProfile(req.user!, body(req));
     if (!outcome.ok) {
       render(res, 422, outcome.errors, body(req));
       return;
@@ -42,7 +33,7 @@ export function profileRoutes(ctx: AppContext): Router {
   });
 
   router.post('/account/password', requireLogin, async (req, res) => {
-    const outcome = await changePassword(ctx, req.user!, body(req));
+    const outcome = await ctx.services.changePassword(req.user!, body(req));
     if (!outcome.ok) {
       render(res, 422, outcome.errors);
       return;
@@ -52,7 +43,7 @@ export function profileRoutes(ctx: AppContext): Router {
   });
 
   router.post('/account/email', requireLogin, async (req, res) => {
-    const outcome = await requestEmailChange(ctx, req.user!, body(req));
+    const outcome = await ctx.services.requestEmailChange(req.user!, body(req));
     if (!outcome.ok) {
       render(res, 422, outcome.errors, { new_email: body(req).email });
       return;
@@ -63,12 +54,12 @@ export function profileRoutes(ctx: AppContext): Router {
 
   router.get('/email_changes/:token', async (req, res) => {
     res.set('Referrer-Policy', 'no-referrer');
-    const valid = await emailChangeTokenValid(ctx, req.params.token);
+    const valid = await ctx.services.emailChangeTokenValid(req.params.token);
     res.status(valid ? 200 : 404).render('profile/confirm-email', { token: req.params.token, valid });
   });
 
   router.post('/email_changes/:token', async (req, res) => {
-    const result = await confirmEmailChange(ctx, req.params.token);
+    const result = await ctx.services.confirmEmailChange(req.params.token);
     if (result !== 'changed') {
       res.status(result === 'taken' ? 409 : 404).render('profile/confirm-email', { token: req.params.token, valid: false, taken: result === 'taken' });
       return;
@@ -78,7 +69,7 @@ export function profileRoutes(ctx: AppContext): Router {
   });
 
   router.post('/account/delete', requireLogin, async (req, res, next) => {
-    const outcome = await deleteAccount(ctx, req.user!, body(req));
+    const outcome = await ctx.services.deleteAccount(req.user!, body(req));
     if (!outcome.ok) {
       render(res, 422, outcome.errors);
       return;
@@ -102,7 +93,7 @@ export function profileRoutes(ctx: AppContext): Router {
  * Routes authenticated by a signed token instead of a session: mail providers send the RFC 8058
  * one-click unsubscribe POST without cookies or CSRF token, so these are mounted before both.
  */
-export function signedLinkRoutes(ctx: AppContext): Router {
+export function signedLinkRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   router.get('/unsubscribe', (req, res) => {
@@ -118,7 +109,7 @@ export function signedLinkRoutes(ctx: AppContext): Router {
       res.status(400).render('profile/unsubscribe', { valid: false, query: {}, done: false });
       return;
     }
-    await unsubscribe(ctx, userId);
+    await ctx.services.unsubscribe(userId);
     res.render('profile/unsubscribe', { valid: true, query: {}, done: true });
   });
 

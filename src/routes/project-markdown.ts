@@ -4,14 +4,14 @@ import { legacyLevel, parseId } from '../http/params.ts';
 import { loadProject } from '../http/request.ts';
 import type { Translate } from '../i18n.ts';
 import { projectMarkdown } from '../presenters/project-markdown.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 /**
  * GET /projects/:id/:level.md, the Markdown checklist of one level. Public and session-free; it
  * is mounted with the public routes, ahead of /projects/:id/:level, which would otherwise take
  * "passing.md" for a level name.
  */
-export function projectMarkdownRoutes(ctx: AppContext): Router {
+export function projectMarkdownRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   router.get('/projects/:id/:level.md', async (req, res) => {
@@ -22,7 +22,7 @@ export function projectMarkdownRoutes(ctx: AppContext): Router {
     }
     const level = ctx.criteria.level(req.params.level);
     if (!level) throw notFound('The level');
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     const t = res.locals.t as Translate;
     res.type('text/markdown; charset=utf-8').send(projectMarkdown(t, ctx.config.publicUrl, project, level, ctx.now()));
   });

@@ -8,15 +8,14 @@ import { legacyLevel, parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { can, canCreateProject } from '../policies/projects.ts';
 import { projectPageView } from '../presenters/project-view.ts';
-import { isGithubPusher } from '../services/github.ts';
-import { createProject, updateProject, type FormInput } from '../services/projects.ts';
+import { type FormInput } from '../services/projects.ts';
 import { isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 
-export function projectRoutes(ctx: AppContext): Router {
+export function projectRoutes(ctx: RouteContext): Router {
   const router = Router();
   const firstLevel = ctx.criteria.levels[0]!;
 
@@ -44,7 +43,7 @@ export function projectRoutes(ctx: AppContext): Router {
   router.post('/projects', requireLogin, async (req, res) => {
     if (!canCreateProject(req.user)) throw forbidden();
     const input = formBody(req);
-    const outcome = await createProject(ctx, req.user!, input);
+    const outcome = await ctx.services.createProject(req.user!, input);
     if (!outcome.ok) {
       res.status(outcome.status).render('projects/new', { input, errors: outcome.errors, existingProjectId: outcome.existingProjectId });
       return;
@@ -65,7 +64,7 @@ export function projectRoutes(ctx: AppContext): Router {
       return;
     }
     const level = levelParam(req);
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     // What anonymous visitors see is the same for everyone (no session, no flash), so a CDN may
     // keep it until the project changes (purged by its Surrogate-Key).
     if (!req.user && !req.session.flash?.length) cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
@@ -75,26 +74,26 @@ export function projectRoutes(ctx: AppContext): Router {
   /** Edit right, asking GitHub about push access only when nothing else already grants it. */
   async function mayEdit(req: Request, project: ProjectWithOwner): Promise<boolean> {
     if (can(req.user, 'edit', project)) return true;
-    const githubPusher = await isGithubPusher(ctx.github, ctx.config.github?.baseUrl, req.user, req.session.githubToken, project);
+    const githubPusher = await ctx.services.mayPushToRepository(req.user, req.session.githubToken, project);
     return can(req.user, 'edit', project, undefined, { githubPusher });
   }
 
   router.get('/projects/:id/:level/edit', requireLogin, async (req, res) => {
     const level = levelParam(req);
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
     renderEdit(res, project, level, 200, {}, {});
   });
 
   const update = async (req: Request, res: Response) => {
     const level = levelParam(req);
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
     const input = formBody(req);
-    const outcome = await updateProject(ctx, req.user, project, level, input);
+    const outcome = await ctx.services.updateProject(req.user, project, level, input);
     if (!outcome.ok) {
       // A stale form is re-rendered against the fresh row so the user sees the other change.
-      const current = outcome.status === 409 ? ((await ctx.db.projects.findById(project.id)) ?? project) : project;
+      const current = outcome.status === 409 ? ((await ctx.services.findProject(project.id)) ?? project) : project;
       renderEdit(res, current, level, outcome.status, input, outcome.errors, outcome.existingProjectId);
       return;
     }

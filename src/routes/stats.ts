@@ -2,20 +2,10 @@ import { Router, type Response } from 'express';
 import { barChart, lineChart } from '../presenters/charts.ts';
 import { renderAtomFeed } from '../presenters/feed.ts';
 import { HIGHER_BANDS, PASSING_BANDS } from '../domain/stats.ts';
-import {
-  criteriaStats,
-  currentStats,
-  isoDate,
-  mostCommonObstacles,
-  newProjectsPerMonth,
-  secondsUntilNextSnapshot,
-  statsCsv,
-  statsJson,
-  statsRows,
-} from '../services/stats.ts';
+import { criteriaStats, isoDate, secondsUntilNextSnapshot, statsCsv, statsJson, statsRows } from '../services/stats.ts';
 import { badgeLevelName, badgeLevelNames } from '../services/scoring/index.ts';
 import { DEFAULT_LOCALE } from '../i18n.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 export const FEED_SIZE = 50;
 const MONTHS = 24;
@@ -28,7 +18,7 @@ const MONTHS = 24;
  *   GET /project_stats.csv    the same as CSV (attachment)
  *   GET /feed                 Atom feed of the 50 most recently updated projects
  */
-export function statsDataRoutes(ctx: AppContext): Router {
+export function statsDataRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   const cacheUntilSnapshot = (res: Response) => {
@@ -36,20 +26,20 @@ export function statsDataRoutes(ctx: AppContext): Router {
   };
 
   router.get('/project_stats.json', async (_req, res) => {
-    const rows = statsRows(await ctx.db.stats.days());
+    const rows = statsRows(await ctx.services.statsDays());
     cacheUntilSnapshot(res);
     res.json(statsJson(rows));
   });
 
   router.get('/project_stats.csv', async (_req, res) => {
-    const rows = statsRows(await ctx.db.stats.days());
+    const rows = statsRows(await ctx.services.statsDays());
     cacheUntilSnapshot(res);
     res.type('text/csv; charset=utf-8').attachment('project_stats.csv').send(statsCsv(rows));
   });
 
   router.get('/feed', async (_req, res) => {
     const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
-    const projects = await ctx.db.stats.recentlyUpdatedForFeed(FEED_SIZE);
+    const projects = await ctx.services.feedProjects(FEED_SIZE);
     const base = ctx.config.publicUrl;
     const xml = renderAtomFeed(
       projects,
@@ -81,15 +71,15 @@ export function statsDataRoutes(ctx: AppContext): Router {
  *   GET /criteria_stats   criteria counts per level
  *   GET /obstacles        MUST criteria most often blocking nearly-complete projects
  */
-export function statsPageRoutes(ctx: AppContext): Router {
+export function statsPageRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   router.get('/project_stats', async (_req, res) => {
     const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
-    const days = await ctx.db.stats.days();
+    const days = await ctx.services.statsDays();
     const latest = days.at(-1);
-    const data = latest ? latest.data : await currentStats(ctx);
-    const months = await newProjectsPerMonth(ctx, MONTHS);
+    const data = latest ? latest.data : await ctx.services.currentStats();
+    const months = await ctx.services.newProjectsPerMonth(MONTHS);
     const levels = badgeLevelNames(ctx.criteria).map((key) => ({ key, count: data[`level_${key}`] ?? 0 }));
     const bands = (prefix: string, list: readonly number[]) => list.map((band) => ({ band, count: data[`${prefix}${band}`] ?? 0 }));
     const progress = [
@@ -147,7 +137,7 @@ export function statsPageRoutes(ctx: AppContext): Router {
   });
 
   router.get('/obstacles', async (_req, res) => {
-    const levels = await mostCommonObstacles(ctx);
+    const levels = await ctx.services.mostCommonObstacles();
     res.render('stats/obstacles', {
       levels: levels.map((l) => {
         const level = ctx.criteria.level(l.level);

@@ -9,22 +9,10 @@ import { addFlash } from '../http/view-locals.ts';
 import { DEFAULT_LOCALE } from '../i18n.ts';
 import { can } from '../policies/projects.ts';
 import { canAnswerTransfer } from '../policies/transfers.ts';
-import {
-  RECIPIENT_FIELD,
-  acceptTransfer,
-  cancelTransfer,
-  declineTransfer,
-  findTransfer,
-  isOpen,
-  offerTransfer,
-  parseTransferForm,
-  pendingTransfer,
-  transfersOverview,
-  type FormInput,
-} from '../services/transfers.ts';
+import { RECIPIENT_FIELD, isOpen, parseTransferForm, type FormInput } from '../services/transfers.ts';
 import { addError, type FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
 type Refusal = 'not_owner' | 'not_recipient' | 'not_admin';
 
@@ -40,7 +28,7 @@ function projectName(project: Pick<ProjectWithOwner, 'id' | 'name'>): string {
  * transfer at once. Registered before the project routes: "/projects/:id/transfer" would
  * otherwise be taken for a criteria level called "transfer".
  */
-export function transferRoutes(ctx: AppContext): Router {
+export function transferRoutes(ctx: RouteContext): Router {
   const router = Router();
   const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
   // The error page shows a generic text for the plain "forbidden" code; a code of our own keeps
@@ -50,7 +38,7 @@ export function transferRoutes(ctx: AppContext): Router {
 
   /** Loads the offer and refuses anyone but its recipient (404 first: ids are not secret). */
   async function loadOwnTransfer(req: Request): Promise<TransferRecord> {
-    const transfer = await findTransfer(ctx, parseId(req.params.transferId as string, 'The transfer offer'));
+    const transfer = await ctx.services.findTransfer(parseId(req.params.transferId as string, 'The transfer offer'));
     if (!transfer) throw notFound('The transfer offer');
     if (!canAnswerTransfer(req.user, transfer)) throw refused('not_recipient');
     return transfer;
@@ -70,7 +58,7 @@ export function transferRoutes(ctx: AppContext): Router {
     res.status(status).render('transfers/project', {
       project,
       projectName: projectName(project),
-      pending: await pendingTransfer(ctx, project.id),
+      pending: await ctx.services.pendingTransfer(project.id),
       canDirect: can(req.user, 'transfer_direct', project),
       offerDays: ctx.config.transferOfferDays,
       input: { recipient: typeof input[RECIPIENT_FIELD] === 'string' ? input[RECIPIENT_FIELD] : '' },
@@ -88,13 +76,13 @@ export function transferRoutes(ctx: AppContext): Router {
   }
 
   router.get('/projects/:id/transfer', requireLogin, async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     if (!can(req.user, 'transfer', project)) throw refused('not_owner');
     await renderProjectPage(req, res, project, 200, {}, {});
   });
 
   router.post('/projects/:id/transfer', requireLogin, async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     if (!can(req.user, 'transfer', project)) throw refused('not_owner');
     const input = formBody(req);
     const parsed = parseTransferForm(input);
@@ -106,9 +94,9 @@ export function transferRoutes(ctx: AppContext): Router {
       await renderProjectPage(req, res, project, 422, input, parsed.errors);
       return;
     }
-    const outcome = await offerTransfer(ctx, req.user!, project, parsed.form);
+    const outcome = await ctx.services.offerTransfer(req.user!, project, parsed.form);
     if (!outcome.ok) {
-      const current = (await ctx.db.projects.findById(project.id)) ?? project;
+      const current = (await ctx.services.findProject(project.id)) ?? project;
       await renderProjectPage(req, res, current, outcome.status, input, outcome.errors);
       return;
     }
@@ -123,7 +111,7 @@ export function transferRoutes(ctx: AppContext): Router {
   });
 
   router.post('/projects/:id/transfer/cancel', requireLogin, async (req, res) => {
-    const project = await loadProject(ctx.db, req);
+    const project = await loadProject(ctx, req);
     if (!can(req.user, 'transfer', project)) throw refused('not_owner');
     const parsed = cancelSchema.safeParse(formBody(req));
     if (!parsed.success) {
@@ -132,13 +120,13 @@ export function transferRoutes(ctx: AppContext): Router {
       await renderProjectPage(req, res, project, 422, {}, errors);
       return;
     }
-    const cancelled = await cancelTransfer(ctx, project, Number(parsed.data.transfer_id));
+    const cancelled = await ctx.services.cancelTransfer(project, Number(parsed.data.transfer_id));
     addFlash(req, cancelled ? 'success' : 'info', cancelled ? 'transfers:flash.cancelled' : 'transfers:flash.nothing_to_cancel');
     res.redirect(303, `/projects/${project.id}/transfer`);
   });
 
   router.get('/transfers', requireLogin, async (req, res) => {
-    const { incoming, outgoing } = await transfersOverview(ctx, req.user!.id);
+    const { incoming, outgoing } = await ctx.services.transfersOverview(req.user!.id);
     res.render('transfers/index', { incoming, outgoing });
   });
 
@@ -148,7 +136,7 @@ export function transferRoutes(ctx: AppContext): Router {
 
   router.post('/transfers/:transferId/accept', requireLogin, async (req, res) => {
     const transfer = await loadOwnTransfer(req);
-    const outcome = await acceptTransfer(ctx, req.user!, transfer);
+    const outcome = await ctx.services.acceptTransfer(req.user!, transfer);
     if (!outcome.ok) {
       const problem = outcome.reason === 'owner_changed' ? 'transfers:problems.owner_changed' : 'transfers:problems.not_open';
       renderOffer(req, res, outcome.transfer ?? transfer, 409, problem);
@@ -160,7 +148,7 @@ export function transferRoutes(ctx: AppContext): Router {
 
   router.post('/transfers/:transferId/decline', requireLogin, async (req, res) => {
     const transfer = await loadOwnTransfer(req);
-    const outcome = await declineTransfer(ctx, req.user!, transfer);
+    const outcome = await ctx.services.declineTransfer(req.user!, transfer);
     if (!outcome.ok) {
       renderOffer(req, res, outcome.transfer ?? transfer, 409, 'transfers:problems.not_open');
       return;

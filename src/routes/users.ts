@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { rateLimiters } from '../http/rate-limit.ts';
-import { signUp } from '../services/accounts.ts';
-import type { AppContext } from './context.ts';
+import type { RouteContext } from './context.ts';
 
-export function userRoutes(ctx: AppContext): Router {
+export function userRoutes(ctx: RouteContext): Router {
   const router = Router();
   const limits = rateLimiters(ctx.config);
 
@@ -16,7 +15,7 @@ export function userRoutes(ctx: AppContext): Router {
   });
 
   router.post('/users', ...limits.signup, async (req, res) => {
-    const outcome = await signUp(ctx, req.body, res.locals.locale as string);
+    const outcome = await ctx.services.signUp(req.body, res.locals.locale as string);
     if (!outcome.ok) {
       const { name, email } = (req.body ?? {}) as Record<string, unknown>;
       res.status(422).render('users/new', {

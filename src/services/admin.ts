@@ -52,6 +52,11 @@ export interface UsersQuery {
   q: string;
 }
 
+/** One account with its project counts, for the admin's user page. */
+export function findAdminUser(ctx: ServiceContext, id: number): Promise<AdminUserRow | null> {
+  return ctx.db.admin.findUser(id);
+}
+
 export async function listUsers(ctx: ServiceContext, query: unknown): Promise<ListResult<AdminUserRow, UsersQuery>> {
   const parsed = usersQuery.safeParse(query);
   if (!parsed.success) {

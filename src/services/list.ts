@@ -1,4 +1,6 @@
 import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type SortField } from '../domain/list.ts';
+import type { ProjectWithOwner } from '../domain/project.ts';
+import type { ServiceContext } from './context.ts';
 import { IN_PROGRESS } from './scoring/index.ts';
 import { canonicalUrl } from './urls.ts';
 
@@ -196,4 +198,19 @@ export function pageOffset(page: number): number | null {
 export function editRedirectSearch(rawSearch: string): string {
   const consumed = new Set(['as', 'url', 'section', 'pq', 'q']);
   return searchOf([...new URLSearchParams(rawSearch)].filter(([k]) => !consumed.has(k)));
+}
+
+/** One page of live projects matching the query, in its order (nothing is read past the last page). */
+export async function projectPage(ctx: ServiceContext, query: Pick<ListQuery, 'filter' | 'order' | 'page'>): Promise<ProjectWithOwner[]> {
+  const offset = pageOffset(query.page);
+  return offset === null ? [] : ctx.db.list.page(query.filter, query.order, PER_PAGE, offset);
+}
+
+export function projectCount(ctx: ServiceContext, filter: ProjectListFilter): Promise<number> {
+  return ctx.db.list.count(filter);
+}
+
+/** Ids of at most two matching projects: enough for a lookup to tell "one" from "ambiguous". */
+export function lookupProjectIds(ctx: ServiceContext, filter: ProjectListFilter): Promise<number[]> {
+  return ctx.db.list.matchingIds(filter, 2);
 }

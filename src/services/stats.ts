@@ -1,5 +1,5 @@
 import type { CriteriaSet } from '../criteria/index.ts';
-import { HIGHER_BANDS, PASSING_BANDS, type ProjectCounts, type StatsDay } from '../domain/stats.ts';
+import { HIGHER_BANDS, PASSING_BANDS, type FeedProject, type ProjectCounts, type StatsDay } from '../domain/stats.ts';
 import { badgeLevelName, badgeLevelNames } from './scoring/index.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -51,6 +51,16 @@ export interface StatsRow {
 
 export function isoDate(day: Date): string {
   return day.toISOString().slice(0, 10);
+}
+
+/** Every daily snapshot, oldest first. */
+export function statsDays(ctx: ServiceContext): Promise<StatsDay[]> {
+  return ctx.db.stats.days();
+}
+
+/** The most recently updated live projects with their owners, for the Atom feed. */
+export function feedProjects(ctx: ServiceContext, limit: number): Promise<FeedProject[]> {
+  return ctx.db.stats.recentlyUpdatedForFeed(limit);
 }
 
 /** Snapshots, oldest first. */

@@ -238,7 +238,7 @@ export async function cancelTransfer(ctx: ServiceContext, project: Pick<ProjectW
 }
 
 /** Whether the offer can still be answered (status pending and not past its expiry). */
-export function isOpen(ctx: ServiceContext, transfer: TransferRecord): boolean {
+export function isOpen(ctx: Pick<ServiceContext, 'now'>, transfer: TransferRecord): boolean {
   return transfer.status === 'pending' && transfer.expiresAt > ctx.now() && !transfer.project.deleted;
 }
 

@@ -5,7 +5,7 @@ import { criteria } from '../../src/criteria/index.ts';
 import { connectDatabase, type Database } from '../../src/db/client.ts';
 import { createI18n } from '../../src/i18n.ts';
 import { createLogger, type LogDestination } from '../../src/logger.ts';
-import type { AppContext } from '../../src/routes/context.ts';
+import type { ServiceContext as AppContext } from '../../src/services/context.ts';
 import { createGithubClient } from '../../src/services/github.ts';
 import { createCdnClient } from '../../src/services/cdn.ts';
 import { createMailer } from '../../src/services/mail/transport.ts';

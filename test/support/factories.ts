@@ -5,7 +5,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import type { StoredAnswers, User } from '../../src/db/types.ts';
 import { initialScoreState, scoreChanges } from '../../src/services/project-scores.ts';
 import { computeScores } from '../../src/services/scoring/index.ts';
-import type { AppContext } from '../../src/routes/context.ts';
+import type { ServiceContext as AppContext } from '../../src/services/context.ts';
 
 let sequence = 0;
 const next = () => ++sequence;
