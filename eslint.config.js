@@ -3,6 +3,21 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Prisma and its generated client stay inside src/db. */
+const PRISMA_ONLY_IN_DB = {
+  group: ['@prisma/*', 'prisma', '**/generated/**', './generated/*'],
+  message: 'Only src/db may use Prisma; import the entity types from src/domain instead.',
+};
+/** The red arrows of the layer picture: routes, HTTP, presenters, policies (and the entity types) never see the database. */
+const NO_DATABASE = {
+  group: ['**/db/**', '**/db'],
+  message: 'Only services, jobs and the entry layer import src/db; entity types live in src/domain, reads are service functions.',
+};
+const SERVICES_NOT_PRESENTERS = {
+  group: ['**/presenters/**'],
+  message: 'Services return data; presenters shape it for the wire and are called by routes.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'src/db/generated/', 'test-results/', 'playwright-report/', '.data/'] },
   js.configs.recommended,
@@ -17,6 +32,27 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       // Express 5 handles rejected promises from handlers; passing async handlers is intended.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+    },
+  },
+  // Layers (docs/architecture.md): each block repeats the Prisma patterns because a later
+  // no-restricted-imports setting replaces an earlier one instead of adding to it.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [PRISMA_ONLY_IN_DB] }] },
+  },
+  {
+    files: ['src/services/**/*.ts', 'src/jobs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [PRISMA_ONLY_IN_DB, SERVICES_NOT_PRESENTERS] }] },
+  },
+  {
+    files: ['src/routes/**/*.ts', 'src/http/**/*.ts', 'src/presenters/**/*.ts', 'src/policies/**/*.ts', 'src/domain/**/*.ts', 'src/types/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [PRISMA_ONLY_IN_DB, NO_DATABASE] }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[property.name='db']", message: 'Routes, HTTP middleware, presenters and policies reach data through ctx.services, never a database handle.' },
+      ],
     },
   },
   {
