@@ -1,12 +1,12 @@
 import type { CriteriaSet, Level } from '../criteria/index.ts';
+import { parseId as parseIdValue } from '../services/validation.ts';
 import { notFound } from './errors.ts';
 
-const MAX_ID = 2 ** 31 - 1;
-
-/** Upstream ids never have a leading zero; anything else is a 404, not a 400. */
+/** An id in the path that is not one (see services/validation.ts) names nothing: a 404, not a 400. */
 export function parseId(raw: string | undefined, what = 'The project'): number {
-  if (!raw || !/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > MAX_ID) throw notFound(what);
-  return Number(raw);
+  const id = parseIdValue(raw);
+  if (id === null) throw notFound(what);
+  return id;
 }
 
 /**

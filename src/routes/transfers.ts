@@ -10,13 +10,13 @@ import { DEFAULT_LOCALE } from '../i18n.ts';
 import { can } from '../policies/projects.ts';
 import { canAnswerTransfer } from '../policies/transfers.ts';
 import { RECIPIENT_FIELD, isOpen, parseTransferForm, type FormInput } from '../services/transfers.ts';
-import { addError, type FieldErrors } from '../services/validation.ts';
+import { addError, fieldErrors, idSchema, parseForm, type FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
 import type { RouteContext } from './context.ts';
 
 type Refusal = 'not_owner' | 'not_recipient' | 'not_admin';
 
-const cancelSchema = z.object({ _csrf: z.string().optional(), transfer_id: z.string().regex(/^[1-9][0-9]{0,9}$/) });
+const cancelSchema = z.object({ _csrf: z.string().optional(), transfer_id: idSchema });
 
 
 function projectName(project: Pick<ProjectWithOwner, 'id' | 'name'>): string {
@@ -68,7 +68,7 @@ export function transferRoutes(ctx: RouteContext): Router {
 
   function renderOffer(req: Request, res: Response, transfer: TransferRecord, status = 200, problem?: string) {
     if (problem) {
-      const errors: FieldErrors = {};
+      const errors = fieldErrors();
       addError(errors, 'form', problem);
       if (sendJsonErrors(req, res, status, errors)) return;
     }
@@ -113,14 +113,14 @@ export function transferRoutes(ctx: RouteContext): Router {
   router.post('/projects/:id/transfer/cancel', requireLogin, async (req, res) => {
     const project = await loadProject(ctx, req);
     if (!can(req.user, 'transfer', project)) throw refused('not_owner');
-    const parsed = cancelSchema.safeParse(formBody(req));
-    if (!parsed.success) {
-      const errors: FieldErrors = {};
+    const parsed = parseForm(cancelSchema, formBody(req));
+    if (!parsed.ok) {
+      const errors = fieldErrors();
       addError(errors, 'form', 'transfers:errors.cancel_invalid');
       await renderProjectPage(req, res, project, 422, {}, errors);
       return;
     }
-    const cancelled = await ctx.services.cancelTransfer(project, Number(parsed.data.transfer_id));
+    const cancelled = await ctx.services.cancelTransfer(project, parsed.value.transfer_id);
     addFlash(req, cancelled ? 'success' : 'info', cancelled ? 'transfers:flash.cancelled' : 'transfers:flash.nothing_to_cancel');
     res.redirect(303, `/projects/${project.id}/transfer`);
   });

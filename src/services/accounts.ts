@@ -7,7 +7,7 @@ import { queueAccountMail } from './mail/index.ts';
 import { inTransaction } from './transaction.ts';
 import { passwordProblem } from './passwords.ts';
 import { consumeToken, issueToken, peekToken } from './tokens.ts';
-import { LIMITS, addError, isTextValid, type FieldErrors } from './validation.ts';
+import { addError, addIssues, fieldErrors, isTextValid, LIMITS, type FieldErrors } from './validation.ts';
 
 const HOUR = 60 * 60 * 1000;
 export const RESET_TOKEN_HOURS = 2;
@@ -31,14 +31,6 @@ const signUpSchema = z.object({
   password_confirmation: z.string(),
   _csrf: z.string().optional(),
 });
-
-function issuesToErrors(issues: z.core.$ZodIssue[], errors: FieldErrors): void {
-  for (const issue of issues) {
-    const key = issue.message.startsWith('errors.') ? issue.message : 'errors.invalid';
-    const field = String(issue.path[0] ?? 'form');
-    addError(errors, field, key, key === 'errors.too_long' ? { max: field === 'name' ? LIMITS.userName : LIMITS.email } : undefined);
-  }
-}
 
 function checkNewPassword(password: unknown, confirmation: unknown, errors: FieldErrors): string | undefined {
   if (typeof password !== 'string' || typeof confirmation !== 'string') {
@@ -73,9 +65,9 @@ export type SignUpOutcome = { ok: true } | { ok: false; errors: FieldErrors };
  * stays inactive until the link in the activation mail is confirmed with a POST.
  */
 export async function signUp(ctx: ServiceContext, input: unknown, locale: string): Promise<SignUpOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   const parsed = signUpSchema.safeParse(input);
-  if (!parsed.success) issuesToErrors(parsed.error.issues, errors);
+  if (!parsed.success) addIssues(errors, parsed.error.issues);
   const body = (input ?? {}) as Record<string, unknown>;
   const password = checkNewPassword(body.password, body.password_confirmation, errors);
   if (!parsed.success || password === undefined) return { ok: false, errors };
@@ -154,7 +146,7 @@ export async function resetTokenValid(ctx: ServiceContext, token: string): Promi
 export type ResetOutcome = { ok: true; user: User } | { ok: false; errors: FieldErrors; expired?: boolean };
 
 export async function resetPassword(ctx: ServiceContext, token: string, input: Record<string, unknown>): Promise<ResetOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   const password = checkNewPassword(input.password, input.password_confirmation, errors);
   if (password === undefined) return { ok: false, errors };
   const row = await consumeToken(ctx, token, 'password_reset');

@@ -6,7 +6,7 @@ import type { Repositories } from '../db/client.ts';
 import type { ServiceContext } from './context.ts';
 import { recordProjectChange } from './project-changes.ts';
 import { parseRationale, restorableSince, type FormInput } from './deletion.ts';
-import { LIMITS, addError, isTextValid, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, isTextValid, LIMITS, parseForm, type FieldErrors } from './validation.ts';
 
 export const USERS_PER_PAGE = 50;
 export const CHANGES_PER_PAGE = 50;
@@ -28,15 +28,8 @@ const pageParam = z
   .transform(Number)
   .optional();
 
-function firstIssueErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const field = typeof issue.path[0] === 'string' ? issue.path[0] : 'form';
-    // Type errors (a repeated parameter arrives as an array) get zod's default English message.
-    addError(errors, field, issue.message.startsWith('admin:') ? issue.message : 'admin:errors.invalid', issue.code === 'too_big' ? { max: LIMITS.shortText } : undefined);
-  }
-  return errors;
-}
+// Type errors (a repeated parameter arrives as an array) carry zod's English text, not a key.
+const QUERY_OPTIONS = { fallbackKey: 'admin:errors.invalid' } as const;
 
 const usersQuery = z.object({
   q: z
@@ -58,13 +51,13 @@ export function findAdminUser(ctx: ServiceContext, id: number): Promise<AdminUse
 }
 
 export async function listUsers(ctx: ServiceContext, query: unknown): Promise<ListResult<AdminUserRow, UsersQuery>> {
-  const parsed = usersQuery.safeParse(query);
-  if (!parsed.success) {
+  const parsed = parseForm(usersQuery, query, QUERY_OPTIONS);
+  if (!parsed.ok) {
     const raw = (query ?? {}) as Record<string, unknown>;
-    return { ok: false, query: { q: typeof raw.q === 'string' ? raw.q.slice(0, LIMITS.shortText) : '' }, errors: firstIssueErrors(parsed.error) };
+    return { ok: false, query: { q: typeof raw.q === 'string' ? raw.q.slice(0, LIMITS.shortText) : '' }, errors: parsed.errors };
   }
-  const q = parsed.data.q ?? '';
-  const page = parsed.data.page ?? 1;
+  const q = parsed.value.q ?? '';
+  const page = parsed.value.page ?? 1;
   const result = await ctx.db.admin.listUsers(q === '' ? undefined : q, { page, perPage: USERS_PER_PAGE });
   return { ok: true, query: { q }, page, result };
 }
@@ -81,18 +74,18 @@ export interface ChangesQuery {
 }
 
 export async function listChanges(ctx: ServiceContext, query: unknown): Promise<ListResult<ChangeRow, ChangesQuery>> {
-  const parsed = changesQuery.safeParse(query);
-  if (!parsed.success) return { ok: false, query: { kind: '' }, errors: firstIssueErrors(parsed.error) };
-  const kind = parsed.data.kind ?? '';
-  const page = parsed.data.page ?? 1;
+  const parsed = parseForm(changesQuery, query, QUERY_OPTIONS);
+  if (!parsed.ok) return { ok: false, query: { kind: '' }, errors: parsed.errors };
+  const kind = parsed.value.kind ?? '';
+  const page = parsed.value.page ?? 1;
   const result = await ctx.db.admin.recentChanges(kind === '' ? undefined : kind, { page, perPage: CHANGES_PER_PAGE });
   return { ok: true, query: { kind }, page, result };
 }
 
 export async function listDeletedProjects(ctx: ServiceContext, query: unknown): Promise<ListResult<DeletedProjectRow, Record<string, never>>> {
-  const parsed = z.object({ page: pageParam }).safeParse(query);
-  if (!parsed.success) return { ok: false, query: {}, errors: firstIssueErrors(parsed.error) };
-  const page = parsed.data.page ?? 1;
+  const parsed = parseForm(z.object({ page: pageParam }), query, QUERY_OPTIONS);
+  if (!parsed.ok) return { ok: false, query: {}, errors: parsed.errors };
+  const page = parsed.value.page ?? 1;
   const result = await ctx.db.admin.deletedProjects(restorableSince(ctx), { page, perPage: DELETED_PER_PAGE });
   return { ok: true, query: {}, page, result };
 }
@@ -110,7 +103,7 @@ function refuseSelf(admin: User, target: AdminUserRow, errors: FieldErrors, key:
  * logins and password resets, so a blocked user can no longer write anything.
  */
 export async function blockUser(ctx: ServiceContext, admin: User, target: AdminUserRow, input: FormInput): Promise<AdminOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   if (refuseSelf(admin, target, errors, 'admin:errors.block_self')) return { ok: false, errors };
   const rationale = parseRationale(input, 'blocked_rationale', false, errors);
   if (rationale === undefined) return { ok: false, errors };
@@ -150,7 +143,7 @@ export async function removeAccount(tx: Repositories, userId: number, rationale:
 }
 
 export async function deleteUser(ctx: ServiceContext, admin: User, target: AdminUserRow, input: FormInput): Promise<AdminOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   if (refuseSelf(admin, target, errors, 'admin:errors.delete_self')) return { ok: false, errors };
   const form = deleteUserForm.safeParse({ delete_projects: input.delete_projects });
   if (!form.success) {

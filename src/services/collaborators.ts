@@ -7,7 +7,7 @@ import type { ServiceContext } from './context.ts';
 import { queueNotification } from './mail/index.ts';
 import { recordProjectChange } from './project-changes.ts';
 import { inTransaction } from './transaction.ts';
-import { LIMITS, addError, hasErrors, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, hasErrors, LIMITS, type FieldErrors } from './validation.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -101,7 +101,7 @@ function parseTarget(input: FormInput, errors: FieldErrors): Target | undefined 
 }
 
 function refuse(status: 403 | 404 | 422, key: string, values?: Record<string, string | number>): ChangeOutcome {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   addError(errors, status === 422 ? COLLABORATOR_FIELD : 'form', key, values);
   return { ok: false, status, errors };
 }
@@ -119,7 +119,7 @@ async function lockedProject(tx: Repositories, projectId: number): Promise<Proje
  * address the owner or a collaborator uses).
  */
 export async function addCollaborator(ctx: ServiceContext, actor: User, project: ProjectWithOwner, input: FormInput): Promise<ChangeOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   const target = parseTarget(input, errors);
   if (!target || hasErrors(errors)) return { ok: false, status: 422, errors };
   const neutral = target.by === 'email' && !isAdmin(actor);
@@ -159,7 +159,7 @@ export async function removeCollaborator(ctx: ServiceContext, actor: User, proje
     if (!can(actor, 'remove_collaborator', current, userId)) return refuse(403, 'errors.http.collaborators_remove_forbidden');
     const user = await tx.users.findById(userId);
     if (!user || !current.additionalRightUserIds.includes(userId) || !(await tx.collaborators.remove(current.id, userId))) {
-      const errors: FieldErrors = {};
+      const errors = fieldErrors();
       addError(errors, 'form', 'collaborators:errors.not_collaborator', { id: userId });
       return { ok: false, status: 422, errors };
     }

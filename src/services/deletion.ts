@@ -3,7 +3,7 @@ import type { ProjectWithOwner } from '../domain/project.ts';
 import { isAdmin, type Actor } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
 import { recordProjectChange } from './project-changes.ts';
-import { LIMITS, isTextValid, type FieldErrors } from './validation.ts';
+import { fieldErrors, isTextValid, LIMITS, type FieldErrors } from './validation.ts';
 
 /** How long a soft-deleted project can be restored before purgeDeletedProjects removes it. */
 export const RESTORE_DAYS = 30;
@@ -60,7 +60,7 @@ export function parseRationale(input: FormInput, field: string, strict: boolean,
  * can(actor, 'delete', project).
  */
 export async function deleteProject(ctx: ServiceContext, actor: NonNullable<Actor>, project: ProjectWithOwner, input: FormInput): Promise<DeletionOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   const rationale = parseRationale(input, 'deletion_rationale', !isAdmin(actor), errors);
   if (rationale === undefined) return { ok: false, status: 422, errors };
   const now = ctx.now();

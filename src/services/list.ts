@@ -3,6 +3,7 @@ import type { ProjectWithOwner } from '../domain/project.ts';
 import type { ServiceContext } from './context.ts';
 import { IN_PROGRESS } from './scoring/index.ts';
 import { canonicalUrl } from './urls.ts';
+import { parseId } from './validation.ts';
 
 /**
  * Query parameters of GET /projects(.json|.csv): parsing and validation, no I/O.
@@ -21,7 +22,6 @@ export const MAX_URL_QUERY = 2048;
 export const MAX_IDS = 21;
 /** Beyond this page the offset is certainly past the end; no query is run. */
 const MAX_QUERIED_PAGE = 100_000_000;
-const MAX_ID = 2 ** 31 - 1;
 /** tiered_percentage is at most a few hundred; larger bounds are clamped so they fit an int4. */
 const PERCENT_CLAMP = 1_000_000;
 
@@ -84,8 +84,9 @@ function parseIds(raw: string): number[] | null {
   if (parts.length > MAX_IDS) return null;
   const ids: number[] = [];
   for (const part of parts) {
-    if (!/^[1-9][0-9]{0,9}$/.test(part) || Number(part) > MAX_ID) return null;
-    ids.push(Number(part));
+    const id = parseId(part);
+    if (id === null) return null;
+    ids.push(id);
   }
   return ids;
 }

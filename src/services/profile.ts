@@ -10,7 +10,7 @@ import { purgeProjects } from './project-changes.ts';
 import { inTransaction } from './transaction.ts';
 import { passwordProblem } from './passwords.ts';
 import { consumeToken, issueToken, peekToken } from './tokens.ts';
-import { LIMITS, addError, hasErrors, isTextValid, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, hasErrors, isTextValid, LIMITS, parseForm, type FieldErrors } from './validation.ts';
 
 const EMAIL_CHANGE_HOURS = 24;
 
@@ -26,21 +26,10 @@ const profileSchema = z.object({
   _csrf: z.string().optional(),
 });
 
-function collect(issues: z.core.$ZodIssue[], errors: FieldErrors): void {
-  for (const issue of issues) {
-    const key = issue.message.startsWith('errors.') ? issue.message : 'errors.invalid';
-    addError(errors, String(issue.path[0] ?? 'form'), key, key === 'errors.too_long' ? { max: LIMITS.userName } : undefined);
-  }
-}
-
 export async function updateProfile(ctx: ServiceContext, user: User, input: unknown): Promise<Outcome> {
-  const parsed = profileSchema.safeParse(input);
-  if (!parsed.success) {
-    const errors: FieldErrors = {};
-    collect(parsed.error.issues, errors);
-    return { ok: false, errors };
-  }
-  const d = parsed.data;
+  const parsed = parseForm(profileSchema, input);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const d = parsed.value;
   await inTransaction(ctx, async (tx) => {
     await tx.db.users.updateProfile(user.id, {
       name: d.name,
@@ -59,7 +48,7 @@ async function currentPasswordMatches(user: User, password: unknown): Promise<bo
 }
 
 export async function changePassword(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<Outcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   if (!(await currentPasswordMatches(user, input.current_password))) addError(errors, 'current_password', 'profile:wrong_password');
   const password = input.password;
   const problem = typeof password === 'string' ? passwordProblem(password) : 'errors.password_short';
@@ -75,7 +64,7 @@ export async function changePassword(ctx: ServiceContext, user: User, input: Rec
  * lock anyone out. The answer does not say whether the address already belongs to an account.
  */
 export async function requestEmailChange(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<Outcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   if (!(await currentPasswordMatches(user, input.current_password))) addError(errors, 'current_password', 'profile:wrong_password');
   const email = z.string().trim().max(LIMITS.email).pipe(z.email()).safeParse(input.email);
   if (!email.success) addError(errors, 'email', 'errors.email');
@@ -117,7 +106,7 @@ export async function confirmEmailChange(ctx: ServiceContext, token: string): Pr
 export type DeleteOutcome = { ok: true } | { ok: false; errors: FieldErrors };
 
 export async function deleteAccount(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<DeleteOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   if (user.provider === 'local' && !(await currentPasswordMatches(user, input.current_password))) {
     addError(errors, 'current_password', 'profile:wrong_password');
   }

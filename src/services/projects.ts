@@ -12,7 +12,7 @@ import { inTransaction } from './transaction.ts';
 import { initialScoreState, savedFlag, scoreChanges, scoreStateOf } from './project-scores.ts';
 import { IN_PROGRESS, STATUS, STATUS_LABELS, badgeLevelName, computeScores, type StatusCode } from './scoring/index.ts';
 import { canonicalUrl } from './urls.ts';
-import { LIMITS, addError, hasErrors, isTextValid, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, hasErrors, isTextValid, LIMITS, refuseUnknownFields, type FieldErrors } from './validation.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -146,11 +146,7 @@ function parseLockVersion(input: FormInput, errors: FieldErrors): number | undef
 }
 
 export async function createProject(ctx: ServiceContext, owner: User, input: FormInput): Promise<SaveOutcome> {
-  const errors: FieldErrors = {};
-  const allowed = new Set(['_csrf', 'name', 'description', 'homepage_url', 'repo_url']);
-  for (const field of Object.keys(input)) {
-    if (!allowed.has(field)) addError(errors, field, 'errors.unknown_field', { field });
-  }
+  const errors = refuseUnknownFields(input, ['_csrf', 'name', 'description', 'homepage_url', 'repo_url']);
   const changes = parseDescriptive(input, errors);
   if (!changes.homepageUrl && !changes.repoUrl && !errors.homepage_url && !errors.repo_url) {
     addError(errors, 'repo_url', 'errors.url_needed');
@@ -186,7 +182,7 @@ export async function updateProject(
   level: Level,
   input: FormInput,
 ): Promise<SaveOutcome> {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   const lockVersion = parseLockVersion(input, errors);
   const descriptive = parseDescriptive(input, errors);
   if ('repoUrl' in descriptive || 'homepageUrl' in descriptive) {

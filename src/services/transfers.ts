@@ -8,7 +8,7 @@ import type { ServiceContext } from './context.ts';
 import { queueNotification, type NotificationMail } from './mail/index.ts';
 import { recordProjectChange } from './project-changes.ts';
 import { inTransaction } from './transaction.ts';
-import { LIMITS, addError, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, LIMITS, parseForm, refuseUnknownFields, type FieldErrors } from './validation.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -47,22 +47,11 @@ export type AnswerOutcome =
 
 /** Reads the form; unknown fields are refused so nothing the user typed is silently ignored. */
 export function parseTransferForm(input: FormInput): ParseOutcome {
-  const errors: FieldErrors = {};
-  const allowed = new Set(['_csrf', RECIPIENT_FIELD, 'mode']);
-  for (const field of Object.keys(input)) {
-    if (!allowed.has(field)) addError(errors, field, 'errors.unknown_field', { field });
-  }
-  const parsed = formSchema.safeParse(input);
+  const errors = refuseUnknownFields(input, ['_csrf', RECIPIENT_FIELD, 'mode']);
+  const parsed = parseForm(formSchema, input, { errors });
   const mode: TransferMode = input.mode === 'direct' ? 'direct' : 'offer';
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? 'form');
-      const key = issue.message.startsWith('transfers:') || issue.message.startsWith('errors.') ? issue.message : 'errors.invalid';
-      addError(errors, field, key, { max: LIMITS.email });
-    }
-  }
-  if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors, mode };
-  return { ok: true, form: { recipient: parsed.data.recipient, mode: parsed.data.mode } };
+  if (!parsed.ok) return { ok: false, errors: parsed.errors, mode };
+  return { ok: true, form: { recipient: parsed.value.recipient, mode: parsed.value.mode } };
 }
 
 /** The open offer for the project page (an overdue one is marked expired first). */
@@ -109,7 +98,7 @@ async function resolveRecipient(tx: Repositories, raw: string, detailed: boolean
 }
 
 function refuse(status: 409 | 422, key: string, values?: Record<string, string | number>): OfferOutcome {
-  const errors: FieldErrors = {};
+  const errors = fieldErrors();
   addError(errors, status === 422 ? RECIPIENT_FIELD : 'form', key, values);
   return { ok: false, status, errors };
 }

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** Limits on user-supplied text, documented in docs/api.md. */
 export const LIMITS = {
   name: 254,
@@ -20,6 +22,72 @@ export function isTextValid(text: string): boolean {
 
 /** Field name -> list of i18n message keys (with interpolation values). */
 export type FieldErrors = Record<string, { key: string; values?: Record<string, string | number> }[]>;
+
+/**
+ * An empty error map without a prototype: field names come from the request, and a field called
+ * "__proto__" or "constructor" must be an ordinary entry, not the object's inherited members.
+ */
+export function fieldErrors(): FieldErrors {
+  return Object.create(null) as FieldErrors;
+}
+
+/** The outcome of reading any form or query: the parsed value, or the status and errors to show. */
+export type FormResult<T> = { ok: true; value: T } | { ok: false; status: number; errors: FieldErrors };
+
+/** Messages that are already i18n keys ("errors.…" or a namespaced "ns:…") are kept; zod's own English texts are not. */
+const MESSAGE_KEY = /^(errors\.|[a-z_]+:)/;
+
+/**
+ * The one mapping from zod issues to field errors: the first path segment names the field
+ * ("form" for the whole body), the message is the i18n key, and a length limit travels as {max}.
+ */
+export function addIssues(errors: FieldErrors, issues: readonly z.core.$ZodIssue[], fallbackKey = 'errors.invalid'): FieldErrors {
+  for (const issue of issues) {
+    const first = issue.path[0];
+    const field = typeof first === 'string' || typeof first === 'number' ? String(first) : 'form';
+    const key = MESSAGE_KEY.test(issue.message) ? issue.message : fallbackKey;
+    addError(errors, field, key, issue.code === 'too_big' ? { max: Number(issue.maximum) } : undefined);
+  }
+  return errors;
+}
+
+export interface ParseFormOptions {
+  /** Status of a refused form; 422 unless the caller answers differently (a bad query is a 400). */
+  status?: number;
+  /** Key for issues whose message is not a key of ours (type errors, repeated parameters). */
+  fallbackKey?: string;
+  /** Errors found before the schema ran (unknown fields, say); any of them refuses the form. */
+  errors?: FieldErrors;
+}
+
+/** Every form and query is read through here. */
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown, options: ParseFormOptions = {}): FormResult<z.output<S>> {
+  const errors = options.errors ?? fieldErrors();
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) addIssues(errors, parsed.error.issues, options.fallbackKey);
+  if (!parsed.success || hasErrors(errors)) return { ok: false, status: options.status ?? 422, errors };
+  return { ok: true, value: parsed.data };
+}
+
+/** Fields of `body` that are not in `allowed`, reported so nothing the user sent is silently ignored. */
+export function refuseUnknownFields(body: Record<string, unknown>, allowed: Iterable<string>, errors: FieldErrors = fieldErrors()): FieldErrors {
+  const known = new Set(allowed);
+  for (const field of Object.keys(body)) {
+    if (!known.has(field)) addError(errors, field, 'errors.unknown_field', { field });
+  }
+  return errors;
+}
+
+const MAX_ID = 2 ** 31 - 1;
+const ID = /^[1-9][0-9]{0,9}$/;
+
+/** The one id parser: upstream ids are positive int4 values written without a leading zero. */
+export function parseId(raw: unknown): number | null {
+  return typeof raw === 'string' && ID.test(raw) && Number(raw) <= MAX_ID ? Number(raw) : null;
+}
+
+/** parseId as a zod schema, for ids inside forms and queries. */
+export const idSchema = z.string().refine((raw) => parseId(raw) !== null).transform(Number);
 
 export function addError(errors: FieldErrors, field: string, key: string, values?: Record<string, string | number>): void {
   (errors[field] ??= []).push(values ? { key, values } : { key });
