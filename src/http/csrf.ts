@@ -57,7 +57,9 @@ export function createCsrf(config: Readonly<Pick<Config, 'sessionSecret' | 'isPr
         next();
         return;
       }
-      if (req.user) {
+      // A session that was handed a synchroniser token keeps using it, also after its user was
+      // blocked or deleted (the route then answers 401, not a CSRF error).
+      if (req.user || req.session.csrfToken !== undefined) {
         sync.csrfSynchronisedProtection(req, res, next);
         return;
       }
