@@ -5,6 +5,7 @@ import { useGithubStrategy } from './http/github-auth.ts';
 import { noCookieOnSharedCache, privateNoStore } from './http/cache.ts';
 import { createCsrf } from './http/csrf.ts';
 import { localePrefix } from './http/locale-prefix.ts';
+import { isDatabaseUnavailable } from './db/errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthCheck } from './http/health.ts';
 import { requestLog } from './http/request-log.ts';
@@ -80,6 +81,6 @@ export function createApp(ctx: ServiceContext): express.Express {
   for (const router of htmlRoutes(routes, auth)) app.use(router);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(ctx.logger));
+  app.use(errorHandler(ctx.logger, isDatabaseUnavailable));
   return app;
 }

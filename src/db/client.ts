@@ -13,6 +13,7 @@ import { createListRepo, type ListRepo } from './list.ts';
 import { createExportRepo, type ExportRepo } from './export.ts';
 import { createRateLimitsRepo, type RateLimitsRepo } from './rate-limits.ts';
 import { createSessionsRepo, type SessionsRepo } from './sessions.ts';
+import { LOCKS, withAdvisoryLock } from './locks.ts';
 import { createOutboxRepo, createOutboxWriter, type OutboxRepo, type OutboxWriter } from './outbox.ts';
 
 /**
@@ -46,6 +47,8 @@ export interface Database {
   sessions: SessionsRepo;
   /** Runs fn in one transaction with repositories bound to it. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Runs fn while no other instance runs work under the same lock (src/db/locks.ts). */
+  exclusively<T>(lock: keyof typeof LOCKS, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     sessions: createSessionsRepo(prisma),
     transaction: (fn) =>
       prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx), outbox: createOutboxWriter(tx) })),
+    exclusively: (lock, fn) => withAdvisoryLock(pool, LOCKS[lock], fn),
     async close() {
       await prisma.$disconnect();
       await pool.end();

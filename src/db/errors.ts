@@ -1,4 +1,4 @@
-import { ForeignKeyViolation, RecordNotFound, SerializationFailure, UniqueViolation } from '../domain/errors.ts';
+import { DatabaseUnavailable, ForeignKeyViolation, RecordNotFound, SerializationFailure, UniqueViolation } from '../domain/errors.ts';
 import { Prisma } from './generated/client.ts';
 
 // PostgreSQL SQLSTATEs, for errors that reach us without a Prisma code (raw queries, the driver).
@@ -15,6 +15,40 @@ function uniqueFields(meta: Record<string, unknown> | undefined): string[] {
   // Driver adapters report the constraint under driverAdapterError.cause.constraint.fields.
   const fields = record(record(record(record(meta?.driverAdapterError)?.cause)?.constraint))?.fields;
   return Array.isArray(fields) ? fields.map(String) : [];
+}
+
+// Socket failures, and SQLSTATEs for "the server is going away or not accepting connections":
+// class 08 (connection exception), 57P01-57P03 (shutdown, crash, starting up), 53300 (too many
+// connections).
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+// Prisma: can't reach server, timeout, operation timeout, server closed the connection, no pool connection.
+const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// What @prisma/adapter-pg reports in meta.driverAdapterError.cause.kind.
+const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+// pg's own errors for a dropped or unusable connection carry no code.
+const PG_CONNECTION_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+
+/**
+ * True when err (or an error it wraps) says PostgreSQL cannot be reached or is shutting down,
+ * as raised by pg directly (session store, health check), through Prisma's pg adapter, or by
+ * pg-boss. Such requests get 503: the instance is fine and recovers when the database returns.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let current = record(err);
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = current.code;
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08') || PRISMA_UNREACHABLE.has(code))) return true;
+    if (current.name === 'PrismaClientInitializationError') return true;
+    if (typeof current.message === 'string' && PG_CONNECTION_MESSAGE.test(current.message)) return true;
+    const adapterCause = record(record(record(current.meta)?.driverAdapterError)?.cause);
+    if (adapterCause) {
+      if (typeof adapterCause.kind === 'string' && ADAPTER_UNREACHABLE.has(adapterCause.kind)) return true;
+      const original = adapterCause.originalCode ?? adapterCause.code;
+      if (typeof original === 'string' && (UNREACHABLE_CODES.has(original) || original.startsWith('08'))) return true;
+    }
+    current = record(current.cause);
+  }
+  return false;
 }
 
 function fromSqlState(code: unknown, cause: unknown): Error | undefined {
@@ -36,6 +70,7 @@ function fromSqlState(code: unknown, cause: unknown): Error | undefined {
  * the error unchanged. The only place that knows Prisma's and PostgreSQL's error codes.
  */
 export function toStoreError(err: unknown): unknown {
+  if (isDatabaseUnavailable(err)) return new DatabaseUnavailable({ cause: err });
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     const meta = record(err.meta);
     switch (err.code) {

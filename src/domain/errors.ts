@@ -39,6 +39,13 @@ export class SerializationFailure extends StoreError {
   }
 }
 
+/** PostgreSQL cannot be reached or is shutting down: the request may succeed later (503). */
+export class DatabaseUnavailable extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('The database cannot be reached.', options);
+  }
+}
+
 /** Optimistic locking: the project changed since the form was loaded. */
 export class StaleProjectError extends StoreError {
   constructor() {

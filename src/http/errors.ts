@@ -1,3 +1,4 @@
+import { DatabaseUnavailable } from '../domain/errors.ts';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { redactedError, type Logger } from '../logger.ts';
 
@@ -29,47 +30,16 @@ export function wantsJson(req: Request): boolean {
   return req.path.endsWith('.json') || req.is('application/json') === 'application/json';
 }
 
-// Socket failures, and SQLSTATEs for "the server is going away or not accepting connections":
-// class 08 (connection exception), 57P01-57P03 (shutdown, crash, starting up), 53300 (too many
-// connections).
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
-// Prisma: can't reach server, timeout, operation timeout, server closed the connection, no pool connection.
-const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
-// What @prisma/adapter-pg reports in meta.driverAdapterError.cause.kind.
-const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
-// pg's own errors for a dropped or unusable connection carry no code.
-const PG_CONNECTION_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-}
-
 /**
- * True when err (or an error it wraps) says PostgreSQL cannot be reached or is shutting down,
- * as raised by pg directly (session store, health check), through Prisma's pg adapter, or by
- * pg-boss. Such requests get 503: the instance is fine and recovers when the database returns.
+ * Tells whether an error means the database cannot be reached. The store's errors arrive as
+ * DatabaseUnavailable already; the entry layer passes src/db's classifier for the driver errors
+ * that reach this handler without passing through src/db (the session store).
  */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  let current = asRecord(err);
-  for (let depth = 0; current && depth < 5; depth++) {
-    const code = current.code;
-    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08') || PRISMA_UNREACHABLE.has(code))) return true;
-    if (current.name === 'PrismaClientInitializationError') return true;
-    if (typeof current.message === 'string' && PG_CONNECTION_MESSAGE.test(current.message)) return true;
-    const adapterCause = asRecord(asRecord(asRecord(current.meta)?.driverAdapterError)?.cause);
-    if (adapterCause) {
-      if (typeof adapterCause.kind === 'string' && ADAPTER_UNREACHABLE.has(adapterCause.kind)) return true;
-      const original = adapterCause.originalCode ?? adapterCause.code;
-      if (typeof original === 'string' && (UNREACHABLE_CODES.has(original) || original.startsWith('08'))) return true;
-    }
-    current = asRecord(current.cause);
-  }
-  return false;
-}
+export type UnavailableCheck = (err: unknown) => boolean;
 
-function classify(err: unknown): HttpError | null {
+function classify(err: unknown, isUnavailable: UnavailableCheck): HttpError | null {
   if (err instanceof HttpError) return err;
-  if (isDatabaseUnavailable(err)) return new HttpError(503, 'database_unavailable', 'database_unavailable');
+  if (err instanceof DatabaseUnavailable || isUnavailable(err)) return new HttpError(503, 'database_unavailable', 'database_unavailable');
   if (typeof err !== 'object' || err === null) return null;
   const e = err as { code?: unknown; status?: unknown; type?: unknown; message?: unknown };
   if (e.code === 'EBADCSRFTOKEN') {
@@ -121,13 +91,13 @@ export function notFoundHandler(req: Request, _res: Response, next: NextFunction
   next(notFound());
 }
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, isUnavailable: UnavailableCheck = () => false): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       next(err);
       return;
     }
-    const known = classify(err);
+    const known = classify(err, isUnavailable);
     if (known) {
       if (known.status === 503) logger.warn('database unavailable', { method: req.method, error: redactedError(err) });
       sendError(req, res, known);

@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import { isDatabaseUnavailable } from '../db/errors.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { purgeDeletedProjects } from '../services/deletion.ts';
 import { pruneExpiredState } from '../services/housekeeping.ts';
@@ -47,14 +48,22 @@ export async function startJobs(
 ): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss' });
   boss.on('error', (err) => {
-    // 57P01: the database is shutting down (normal at process exit with embedded PostgreSQL).
-    if ((err as Error & { code?: unknown }).code === '57P01') return;
+    // The database going away is not the queue's fault, and it reconnects when it returns.
+    if (isDatabaseUnavailable(err)) {
+      ctx.logger.warn('job queue: database unavailable', { error: redactedError(err) });
+      return;
+    }
     ctx.logger.error('job queue error', { error: redactedError(err) });
   });
-  await boss.start();
-  for (const [name, job] of Object.entries(JOBS) as [JobName, (typeof JOBS)[JobName]][]) {
-    await boss.createQueue(name);
-    await boss.schedule(name, job.cron, {}, { tz: 'UTC' });
+  // pg-boss's queue creation deadlocks when instances starting together run it at once.
+  await ctx.db.exclusively('jobQueueSetup', async () => {
+    await boss.start();
+    for (const [name, job] of Object.entries(JOBS) as [JobName, (typeof JOBS)[JobName]][]) {
+      await boss.createQueue(name);
+      await boss.schedule(name, job.cron, {}, { tz: 'UTC' });
+    }
+  });
+  for (const name of Object.keys(JOBS) as JobName[]) {
     await boss.work(name, async () => {
       await handlers[name]();
     });

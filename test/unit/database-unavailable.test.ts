@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../src/http/errors.ts';
+import { isDatabaseUnavailable } from '../../src/db/errors.ts';
 
 /**
  * The shapes below were recorded from pg 8 and Prisma 7 with @prisma/adapter-pg against an
