@@ -10,7 +10,7 @@ import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthCheck } from './http/health.ts';
 import { requestLog } from './http/request-log.ts';
 import { publicCors } from './http/cors.ts';
-import { createRateLimits, useRateLimits } from './http/rate-limit.ts';
+import { createRateLimits } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security.ts';
 import { sessionMiddleware } from './http/session.ts';
 import { localeMiddleware, sessionLocals } from './http/view-locals.ts';
@@ -49,7 +49,6 @@ export function createApp(ctx: ServiceContext): express.Express {
   app.use(securityHeaders(ctx.config));
   // Counters live in the database so that every instance enforces one shared allowance.
   const limits = createRateLimits(ctx.config, { counter: ctx.db.rateLimits, logger: ctx.logger, locals: localeMiddleware(ctx.i18n) });
-  useRateLimits(app, limits);
   app.use(limits.global);
   app.use(stripTrailingSlash);
   app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
@@ -78,7 +77,7 @@ export function createApp(ctx: ServiceContext): express.Express {
   const csrf = createCsrf(ctx.config);
   app.use(csrf.protection);
   app.use(sessionLocals(ctx.config, csrf));
-  for (const router of htmlRoutes(routes, auth)) app.use(router);
+  for (const router of htmlRoutes(routes, auth, limits)) app.use(router);
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger, isDatabaseUnavailable));

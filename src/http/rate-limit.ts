@@ -106,13 +106,13 @@ interface LimiterSpec {
 }
 
 interface Backing {
-  counter: RateLimitCounter | null;
-  health: CounterHealth | null;
+  counter: RateLimitCounter;
+  health: CounterHealth;
   /**
    * Sets the view locals (t) the 429 page needs; the request-wide tier runs before the app has
    * set them.
    */
-  locals: RequestHandler | null;
+  locals: RequestHandler;
 }
 
 function limiter(spec: LimiterSpec, backing: Backing): RateLimitRequestHandler {
@@ -127,16 +127,12 @@ function limiter(spec: LimiterSpec, backing: Backing): RateLimitRequestHandler {
     legacyHeaders: false,
     ...(spec.keyGenerator ? { keyGenerator: spec.keyGenerator } : {}),
     ...(spec.skip ? { skip: spec.skip } : {}),
-    ...(backing.counter && backing.health
-      ? {
-          store: new CounterStore(backing.counter, `${spec.name}:`, backing.health),
-          // An unreachable database must not turn every request into an error page.
-          passOnStoreError: true,
-          logger: limiterLogger(backing.health.logger),
-        }
-      : {}),
+    store: new CounterStore(backing.counter, `${spec.name}:`, backing.health),
+    // An unreachable database must not turn every request into an error page.
+    passOnStoreError: true,
+    logger: limiterLogger(backing.health.logger),
     handler: (req, res) => {
-      if (res.locals.t !== undefined || !backing.locals) {
+      if (res.locals.t !== undefined) {
         send(req, res);
         return;
       }
@@ -203,29 +199,5 @@ export function createRateLimits(
     global: limiter({ name: 'global-ip', windowMs: globalWindowMs, limit: globalPerIp, code: 'rate_limited_requests' }, backing),
     pages: limiter({ name: 'page-ip', windowMs: pageWindowMs, limit: pagePerIp, code: 'rate_limited_requests', skip: isBadgeRequest }, backing),
     ...routeLimits(config, backing),
-  };
-}
-
-const installed = new WeakMap<object, RouteLimits>();
-
-/** Makes the route limiters of rateLimiters() count in this app's shared counters. */
-export function useRateLimits(app: object, limits: RouteLimits): void {
-  installed.set(app, limits);
-}
-
-/**
- * The per-route throttles, for route modules. They use the limiters the app installed with
- * useRateLimits; an app that installed none (a router tested on its own) counts in memory.
- */
-export function rateLimiters(config: Readonly<Config>): RouteLimits {
-  const inMemory = routeLimits(config, { counter: null, health: null, locals: null });
-  const pick = (area: keyof RouteLimits, index: number): RequestHandler => (req, res, next) => {
-    const limits = installed.get(req.app) ?? inMemory;
-    return limits[area][index]!(req, res, next);
-  };
-  return {
-    login: [pick('login', 0), pick('login', 1)],
-    signup: [pick('signup', 0)],
-    reset: [pick('reset', 0)],
   };
 }

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { rateLimiters } from '../http/rate-limit.ts';
+import type { RouteLimits } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
 import type { RouteContext } from './context.ts';
 
@@ -12,9 +12,8 @@ function field(req: Request, name: string): unknown {
  * Links from mails. Opening a link (GET) never changes anything: mail scanners and link
  * previews fetch URLs, so activation and reset happen only when the user presses the button.
  */
-export function accountRoutes(ctx: RouteContext): Router {
+export function accountRoutes(ctx: RouteContext, limits: RouteLimits): Router {
   const router = Router();
-  const limits = rateLimiters(ctx.config);
 
   router.get('/account_activations/new', (_req, res) => {
     res.render('accounts/resend', { input: {}, errors: {} });

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type passport from 'passport';
+import type { RouteLimits } from '../http/rate-limit.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
 import { apiPageRoutes, openApiRoutes } from './api-docs.ts';
@@ -87,6 +88,7 @@ export function signedRoutes(ctx: RouteContext): Router[] {
   return [signedLinkRoutes(ctx)];
 }
 
-export function htmlRoutes(ctx: RouteContext, auth: passport.PassportStatic): Router[] {
-  return [homeRoutes(ctx), sessionRoutes(ctx, auth), userRoutes(ctx), accountRoutes(ctx), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), statsPageRoutes(ctx), criteriaRoutes(ctx), apiPageRoutes(ctx), exportPageRoutes(), projectHistoryRoutes(ctx), listHtmlRoutes(ctx), projectRoutes(ctx)];
+/** `limits`: the app's per-route throttles, counting in the counters shared by every instance. */
+export function htmlRoutes(ctx: RouteContext, auth: passport.PassportStatic, limits: RouteLimits): Router[] {
+  return [homeRoutes(ctx), sessionRoutes(ctx, auth, limits), userRoutes(ctx, limits), accountRoutes(ctx, limits), profileRoutes(ctx), collaboratorRoutes(ctx), transferRoutes(ctx), deletionRoutes(ctx), adminRoutes(ctx), statsPageRoutes(ctx), criteriaRoutes(ctx), apiPageRoutes(ctx), exportPageRoutes(), projectHistoryRoutes(ctx), listHtmlRoutes(ctx), projectRoutes(ctx)];
 }

@@ -5,7 +5,7 @@ import type { User } from '../domain/user.ts';
 import { forgetReturnTo, returnToOf, safeReturnTo } from '../http/auth.ts';
 import { notFound } from '../http/errors.ts';
 import { GITHUB_SCOPES } from '../http/github-auth.ts';
-import { rateLimiters } from '../http/rate-limit.ts';
+import type { RouteLimits } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
 import type { RouteContext } from './context.ts';
 import { redactedError } from '../logger.ts';
@@ -22,9 +22,8 @@ function emailOf(body: unknown): string {
   return typeof email === 'string' ? email.slice(0, 254) : '';
 }
 
-export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic): Router {
+export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic, limits: RouteLimits): Router {
   const router = Router();
-  const limits = rateLimiters(ctx.config);
 
   const renderLogin = (res: Response, status: number, input: { email?: string }, errorKey?: string) => {
     res.status(status).render('sessions/new', {

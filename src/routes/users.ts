@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import { rateLimiters } from '../http/rate-limit.ts';
+import type { RouteLimits } from '../http/rate-limit.ts';
 import type { RouteContext } from './context.ts';
 
-export function userRoutes(ctx: RouteContext): Router {
+export function userRoutes(ctx: RouteContext, limits: RouteLimits): Router {
   const router = Router();
-  const limits = rateLimiters(ctx.config);
 
   router.get('/signup', (req, res) => {
     if (req.user) {
