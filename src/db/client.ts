@@ -53,7 +53,9 @@ export interface Database {
 }
 
 export function connectDatabase(url: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // A database that stops answering (not refusing) must become a 503 within seconds, not a
+  // request that waits for a connection forever.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
   // An idle connection dropped by the server (restart, failover, shutdown) emits 'error' on the
   // pool; without a listener Node treats it as uncaught and the process dies.
   pool.on('error', () => undefined);
