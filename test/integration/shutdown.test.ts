@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../support/database.ts';
 import { csrfFrom } from '../support/factories.ts';
+import { freePort } from '../support/server-process.ts';
 
 /**
  * The real server process receives SIGTERM while a request is still arriving: it must stop
@@ -17,20 +18,6 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let dataDir: string;
 let child: ChildProcess | undefined;
 let output = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
 
 function waitFor(predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
   const started = Date.now();
