@@ -14,6 +14,11 @@ import type { FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
 import type { RouteContext } from './context.ts';
 
+/** The entry that already uses the submitted repository URL, when that is why the save failed. */
+function existingProjectId(errors: FieldErrors): number | undefined {
+  const id = errors.repo_url?.find((e) => e.key === 'errors.repo_url_taken')?.values?.id;
+  return typeof id === 'number' ? id : undefined;
+}
 
 export function projectRoutes(ctx: RouteContext): Router {
   const router = Router();
@@ -26,12 +31,12 @@ export function projectRoutes(ctx: RouteContext): Router {
     return level;
   }
 
-  function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors, existingProjectId?: number) {
+  function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors) {
     res.status(status).render('projects/edit', {
       ...projectPageView(ctx.criteria, project, level, input),
       input,
       errors,
-      existingProjectId,
+      existingProjectId: existingProjectId(errors),
       lockVersion: typeof input.lock_version === 'string' && status !== 409 ? input.lock_version : String(project.lockVersion),
     });
   }
@@ -45,11 +50,11 @@ export function projectRoutes(ctx: RouteContext): Router {
     const input = formBody(req);
     const outcome = await ctx.services.createProject(req.user!, input);
     if (!outcome.ok) {
-      res.status(outcome.status).render('projects/new', { input, errors: outcome.errors, existingProjectId: outcome.existingProjectId });
+      res.status(outcome.status).render('projects/new', { input, errors: outcome.errors, existingProjectId: existingProjectId(outcome.errors) });
       return;
     }
     addFlash(req, 'success', 'flash.project_created');
-    res.redirect(303, `/projects/${outcome.project.id}/${firstLevel.key}/edit`);
+    res.redirect(303, `/projects/${outcome.value.project.id}/${firstLevel.key}/edit`);
   });
 
   router.get('/projects/:id', (req, res) => {
@@ -94,12 +99,13 @@ export function projectRoutes(ctx: RouteContext): Router {
     if (!outcome.ok) {
       // A stale form is re-rendered against the fresh row so the user sees the other change.
       const current = outcome.status === 409 ? ((await ctx.services.findProject(project.id)) ?? project) : project;
-      renderEdit(res, current, level, outcome.status, input, outcome.errors, outcome.existingProjectId);
+      renderEdit(res, current, level, outcome.status, input, outcome.errors);
       return;
     }
-    if (outcome.badgeLevel !== outcome.previousBadgeLevel) {
-      const lost = isLoss(ctx.criteria, 'metal', outcome.previousBadgeLevel, outcome.badgeLevel);
-      addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', { level: outcome.badgeLevel });
+    const { previousBadgeLevel, badgeLevel } = outcome.value;
+    if (badgeLevel !== previousBadgeLevel) {
+      const lost = isLoss(ctx.criteria, 'metal', previousBadgeLevel, badgeLevel);
+      addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', { level: badgeLevel });
     } else {
       addFlash(req, 'success', 'flash.project_saved');
     }

@@ -20,6 +20,15 @@ export function isTextValid(text: string): boolean {
   return !FORBIDDEN_CONTROL.test(text);
 }
 
+// A lone UTF-16 surrogate (JSON's "\ud800") has no UTF-8 form: PostgreSQL refuses it inside JSONB,
+// so a value carrying one must be refused before anything is written.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether the text is well-formed Unicode (no unpaired surrogates). */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
 /** Field name -> list of i18n message keys (with interpolation values). */
 export type FieldErrors = Record<string, { key: string; values?: Record<string, string | number> }[]>;
 
@@ -37,16 +46,25 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; status: number
 /** Messages that are already i18n keys ("errors.…" or a namespaced "ns:…") are kept; zod's own English texts are not. */
 const MESSAGE_KEY = /^(errors\.|[a-z_]+:)/;
 
+/** The string and number entries of a custom issue's params: what its message interpolates. */
+function interpolation(params: Record<string, unknown> | undefined): Record<string, string | number> | undefined {
+  if (!params) return undefined;
+  const values = Object.entries(params).filter((entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number');
+  return values.length > 0 ? Object.fromEntries(values) : undefined;
+}
+
 /**
  * The one mapping from zod issues to field errors: the first path segment names the field
- * ("form" for the whole body), the message is the i18n key, and a length limit travels as {max}.
+ * ("form" for the whole body), the message is the i18n key, a length limit travels as {max} and
+ * a custom issue's params as the message's interpolation values.
  */
 export function addIssues(errors: FieldErrors, issues: readonly z.core.$ZodIssue[], fallbackKey = 'errors.invalid'): FieldErrors {
   for (const issue of issues) {
     const first = issue.path[0];
     const field = typeof first === 'string' || typeof first === 'number' ? String(first) : 'form';
     const key = MESSAGE_KEY.test(issue.message) ? issue.message : fallbackKey;
-    addError(errors, field, key, issue.code === 'too_big' ? { max: Number(issue.maximum) } : undefined);
+    const values = issue.code === 'too_big' ? { max: Number(issue.maximum) } : issue.code === 'custom' ? interpolation(issue.params) : undefined;
+    addError(errors, field, key, values);
   }
   return errors;
 }

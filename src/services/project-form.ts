@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import type { CriteriaSet } from '../criteria/index.ts';
+import type { Project, ProjectChanges, StoredAnswer, StoredAnswers } from '../domain/project.ts';
+import { STATUS, STATUS_LABELS, type StatusCode } from './scoring/index.ts';
+import { canonicalUrl } from './urls.ts';
+import { addError, fieldErrors, isTextValid, isWellFormed, LIMITS, parseForm, type FieldErrors, type FormResult } from './validation.ts';
+
+/**
+ * The project create and edit forms as zod schemas. The answer fields are built from the loaded
+ * criteria (a new criterion in YAML is a new pair of fields, with no code change), once per
+ * criteria set, so a request only pays for parsing.
+ */
+
+/** What a valid project form asks to change. */
+export interface ProjectForm {
+  /** The descriptive fields the form carried, by column. */
+  changes: ProjectChanges;
+  /** The answer fields the form carried, by criterion id. */
+  answers: Map<string, Partial<StoredAnswer>>;
+}
+
+export interface ProjectEditForm extends ProjectForm {
+  /** The version the form was loaded at (optimistic locking). */
+  lockVersion: number;
+}
+
+type UrlColumns = Pick<Project, 'repoUrl' | 'homepageUrl'>;
+type Shape = Record<string, z.ZodType>;
+
+/** Free text: trimmed, within its limit, without control characters or unpaired surrogates. */
+function text(max: number, check?: { test: (value: string) => boolean; message: string }) {
+  // The check runs first and does not abort, so a CPE name both over-long and without its prefix
+  // is told about both.
+  const base = z.string({ error: 'errors.invalid' }).trim();
+  const checked = check ? base.refine(check.test, check.message) : base;
+  return checked
+    .max(max, { message: 'errors.too_long', abort: true })
+    .refine(isTextValid, { message: 'errors.control_characters', abort: true })
+    .refine(isWellFormed, { message: 'errors.invalid', abort: true });
+}
+
+/** An emptied field clears the column. */
+const orNull = (value: string): string | null => (value === '' ? null : value);
+
+/** A project URL, stored in canonical form so the same repository cannot be entered twice. */
+const url = text(LIMITS.shortText).transform((value, ctx): string | null => {
+  if (value === '') return null;
+  const result = canonicalUrl(value);
+  if (result.ok) return result.url;
+  ctx.addIssue({ code: 'custom', message: `errors.url_${result.reason}`, params: { max: LIMITS.shortText }, input: value });
+  return z.NEVER;
+});
+
+/** Form field -> column and schema. implementation_languages is a NOT NULL column: empty stays ''. */
+const DESCRIPTIVE = {
+  name: { column: 'name', schema: text(LIMITS.name).transform(orNull) },
+  description: { column: 'description', schema: text(LIMITS.longText).transform(orNull) },
+  homepage_url: { column: 'homepageUrl', schema: url },
+  repo_url: { column: 'repoUrl', schema: url },
+  license: { column: 'license', schema: text(LIMITS.shortText).transform(orNull) },
+  implementation_languages: { column: 'implementationLanguages', schema: text(LIMITS.shortText) },
+  cpe: { column: 'cpe', schema: text(LIMITS.shortText, { test: (v) => v === '' || v.startsWith('cpe:'), message: 'errors.cpe' }).transform(orNull) },
+  general_comments: { column: 'generalComments', schema: text(LIMITS.longText).transform(orNull) },
+} as const satisfies Record<string, { column: keyof Project; schema: z.ZodType }>;
+
+type DescriptiveField = keyof typeof DESCRIPTIVE;
+
+/** The create form asks only for what identifies the project; the rest is answered on the edit form. */
+const CREATE_FIELDS: readonly DescriptiveField[] = ['name', 'description', 'homepage_url', 'repo_url'];
+
+/** Fields that carry no project data: the CSRF token and the edit form's "save and continue" button. */
+const ignored = z.unknown().optional();
+
+const STATUS_BY_LABEL = new Map<string, StatusCode>(STATUS_LABELS.map((label, code) => [label, code as StatusCode]));
+
+function statusField(naAllowed: boolean) {
+  return z.string({ error: 'errors.invalid' }).transform((value, ctx): StatusCode => {
+    const status = STATUS_BY_LABEL.get(value);
+    if (status === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'errors.bad_status', params: { value: value.slice(0, 20) }, input: value });
+      return z.NEVER;
+    }
+    // The answer is shared by every level listing the id, so N/A must be allowed at all of them.
+    if (status === STATUS.na && !naAllowed) {
+      ctx.addIssue({ code: 'custom', message: 'errors.na_not_allowed', input: value });
+      return z.NEVER;
+    }
+    return status;
+  });
+}
+
+const ANSWER_FIELD = /^(.+)_(status|justification)$/;
+
+interface AnswerField {
+  id: string;
+  part: 'status' | 'justification';
+}
+
+interface FormSchemas {
+  create: z.ZodType<ProjectForm>;
+  /** The edit form before the URL rule, which needs the project's current URLs. */
+  edit: z.ZodType<Record<string, unknown>>;
+  editFields: ReadonlySet<string>;
+  answerFields: ReadonlyMap<string, AnswerField>;
+}
+
+const built = new WeakMap<CriteriaSet, FormSchemas>();
+
+function schemasFor(criteria: CriteriaSet): FormSchemas {
+  const cached = built.get(criteria);
+  if (cached) return cached;
+  const answerFields = new Map<string, AnswerField>();
+  const answerShape: Shape = {};
+  for (const id of criteria.ids) {
+    const definitions = criteria.definitions(id);
+    // Prerequisite criteria are answered by the scoring engine; their fields are refused as automatic.
+    if (definitions.some((d) => d.prerequisite)) continue;
+    answerShape[`${id}_status`] = statusField(definitions.every((d) => d.na_allowed)).optional();
+    answerShape[`${id}_justification`] = text(LIMITS.longText).transform(orNull).optional();
+    answerFields.set(`${id}_status`, { id, part: 'status' });
+    answerFields.set(`${id}_justification`, { id, part: 'justification' });
+  }
+  const descriptiveShape = (fields: readonly DescriptiveField[]): Shape => Object.fromEntries(fields.map((f) => [f, DESCRIPTIVE[f].schema.optional()]));
+  const editShape: Shape = {
+    lock_version: z.string({ error: 'errors.lock_version' }).regex(/^\d{1,9}$/, 'errors.lock_version').transform(Number),
+    ...descriptiveShape(Object.keys(DESCRIPTIVE) as DescriptiveField[]),
+    ...answerShape,
+    _csrf: ignored,
+    after: ignored,
+  };
+  const toForm = (value: Record<string, unknown>) => formOf(value, answerFields);
+  const schemas: FormSchemas = {
+    create: z
+      .object({ ...descriptiveShape(CREATE_FIELDS), _csrf: ignored })
+      .superRefine(urlRule(null), { when: urlFieldsParsed })
+      .transform(toForm),
+    edit: z.object(editShape),
+    editFields: new Set(Object.keys(editShape)),
+    answerFields,
+  };
+  built.set(criteria, schemas);
+  return schemas;
+}
+
+/** Runs the URL rule even when other fields failed, as long as both URL fields parsed. */
+function urlFieldsParsed(payload: z.core.ParsePayload): boolean {
+  return typeof payload.value === 'object' && payload.value !== null && !payload.issues.some((i) => i.path?.[0] === 'repo_url' || i.path?.[0] === 'homepage_url');
+}
+
+/**
+ * A project needs a repository or a home page URL. A new one must name one; an edit is checked
+ * only when it touches a URL, against the project's other current URL.
+ */
+function urlRule(current: UrlColumns | null) {
+  return (value: Record<string, unknown>, ctx: z.core.$RefinementCtx) => {
+    const repoUrl = value.repo_url as string | null | undefined;
+    const homepageUrl = value.homepage_url as string | null | undefined;
+    if (current !== null && repoUrl === undefined && homepageUrl === undefined) return;
+    const repo = repoUrl === undefined ? current?.repoUrl : repoUrl;
+    const home = homepageUrl === undefined ? current?.homepageUrl : homepageUrl;
+    if (!repo && !home) ctx.addIssue({ code: 'custom', message: 'errors.url_needed', path: ['repo_url'], input: value });
+  };
+}
+
+function formOf(value: Record<string, unknown>, answerFields: ReadonlyMap<string, AnswerField>): ProjectForm {
+  const changes: ProjectChanges = {};
+  for (const [field, { column }] of Object.entries(DESCRIPTIVE)) {
+    // Each field's schema yields its column's type (text or null, '' for implementation_languages).
+    if (value[field] !== undefined) Object.assign(changes, { [column]: value[field] });
+  }
+  const answers = new Map<string, Partial<StoredAnswer>>();
+  for (const [field, { id, part }] of answerFields) {
+    const given = value[field];
+    if (given === undefined) continue;
+    const answer = answers.get(id) ?? {};
+    if (part === 'status') answer.status = given as StatusCode;
+    else answer.justification = given as string | null;
+    answers.set(id, answer);
+  }
+  return { changes, answers };
+}
+
+/**
+ * Every field the edit form does not know is reported, so a client never believes something was
+ * stored when it was not; a criterion's fields are told apart from other names.
+ */
+function refuseUnknownEditFields(criteria: CriteriaSet, input: Record<string, unknown>, known: ReadonlySet<string>): FieldErrors {
+  const errors = fieldErrors();
+  for (const field of Object.keys(input)) {
+    if (known.has(field)) continue;
+    const match = ANSWER_FIELD.exec(field);
+    if (!match || criteria.definitions(match[1]!).length === 0) addError(errors, field, match ? 'errors.unknown_criterion' : 'errors.unknown_field', { field });
+    else addError(errors, field, 'errors.automatic_criterion', { field });
+  }
+  return errors;
+}
+
+/** The create form: name, description and the two URLs, at least one URL given. */
+export function parseNewProjectForm(criteria: CriteriaSet, input: Record<string, unknown>): FormResult<ProjectForm> {
+  const errors = fieldErrors();
+  for (const field of Object.keys(input)) {
+    if (field !== '_csrf' && !(CREATE_FIELDS as readonly string[]).includes(field)) addError(errors, field, 'errors.unknown_field', { field });
+  }
+  return parseForm(schemasFor(criteria).create, input, { errors });
+}
+
+/** The edit form of `current`: its lock version, any descriptive field and any criterion's answer. */
+export function parseProjectEditForm(criteria: CriteriaSet, input: Record<string, unknown>, current: UrlColumns): FormResult<ProjectEditForm> {
+  const schemas = schemasFor(criteria);
+  // Only this thin wrapper is built per request; the field schemas are shared.
+  const schema = z
+    .unknown()
+    .pipe(schemas.edit)
+    .superRefine(urlRule(current), { when: urlFieldsParsed })
+    .transform((value): ProjectEditForm => ({ ...formOf(value, schemas.answerFields), lockVersion: value.lock_version as number }));
+  return parseForm(schema, input, { errors: refuseUnknownEditFields(criteria, input, schemas.editFields) });
+}
+
+/**
+ * The stored answers after applying the form's answers, or null when the form carried none.
+ * An unanswered criterion is simply absent, keeping the stored JSON small.
+ */
+export function mergeAnswers(current: StoredAnswers, given: ProjectForm['answers']): StoredAnswers | null {
+  if (given.size === 0) return null;
+  const next: StoredAnswers = { ...current };
+  for (const [id, answer] of given) {
+    next[id] = { ...(next[id] ?? { status: STATUS.unknown, justification: null }), ...answer };
+  }
+  for (const [id, answer] of Object.entries(next)) {
+    if (answer.status === STATUS.unknown && answer.justification === null) Reflect.deleteProperty(next, id);
+  }
+  return next;
+}
