@@ -6,7 +6,8 @@ import { presentProject } from '../presenters/project-json.ts';
 import { badgeLevelName } from '../services/scoring/index.ts';
 import { SORT_FIELDS } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
-import { editRedirectSearch, PER_PAGE, parseListQuery, type ListQuery } from '../services/list.ts';
+import { editRedirectSearch, MAX_IDS, MAX_TEXT_QUERY, MAX_URL_QUERY, PER_PAGE, parseListQuery, type ListParam, type ListQuery } from '../services/list.ts';
+import type { FieldErrors } from '../services/validation.ts';
 import type { RouteContext } from './context.ts';
 
 type Format = 'html' | 'json' | 'csv';
@@ -17,6 +18,34 @@ const GTEQ_CHOICES = [25, 50, 75, 90, 100, 125, 150, 175, 200, 225, 250, 275, 30
 function rawSearch(req: Request): string {
   const at = req.originalUrl.indexOf('?');
   return at >= 0 ? req.originalUrl.slice(at + 1) : '';
+}
+
+/** What each list parameter accepts: the `details` of a refused query, as docs/api.md promises. */
+const ACCEPTED: Record<ListParam, string> = {
+  status: 'in_progress or passing',
+  gteq: 'a positive integer (1 to 16 digits, no leading zero)',
+  lteq: 'a positive integer (1 to 16 digits, no leading zero)',
+  url: `at most ${MAX_URL_QUERY} characters, no control characters`,
+  pq: `at most ${MAX_TEXT_QUERY} characters, no control characters`,
+  q: `at most ${MAX_TEXT_QUERY} characters, no control characters`,
+  ids: `a comma-separated list of at most ${MAX_IDS} project ids`,
+  sort: `one of ${SORT_FIELDS.join(', ')}`,
+  sort_direction: 'asc or desc',
+  page: 'a positive integer',
+  as: 'badge, entry or edit',
+  section: 'a level key',
+};
+
+/** Field errors of the list query as `{parameter: what is wrong or what is accepted}` for API clients. */
+function queryDetails(errors: FieldErrors): Record<string, string> {
+  const details: Record<string, string> = {};
+  for (const [field, [first]] of Object.entries(errors)) {
+    if (first?.values?.given !== undefined) details[field] = 'given more than once';
+    else if (first?.key === 'errors.too_long') details[field] = `at most ${String(first.values?.max)} characters`;
+    else if (first?.key === 'errors.control_characters') details[field] = 'no control characters';
+    else details[field] = ACCEPTED[field as ListParam];
+  }
+  return details;
 }
 
 /** JSON and CSV callers get `{error, details}`; HTML callers the error page (via the error handler). */
@@ -33,15 +62,12 @@ async function handleList(ctx: RouteContext, req: Request, res: Response, format
   const path = PATHS[format];
   const search = rawSearch(req);
   const parsed = parseListQuery(search, ctx.criteria.levels.map((l) => l.key));
-  if (parsed.kind === 'redirect') {
-    res.redirect(302, path + parsed.search);
+  if (!parsed.ok) {
+    if ('search' in parsed) res.redirect(302, path + parsed.search);
+    else fail(res, format, new HttpError(parsed.status, 'invalid_list_query', 'Some query parameters are not valid.', queryDetails(parsed.errors)));
     return;
   }
-  if (parsed.kind === 'invalid') {
-    fail(res, format, new HttpError(400, 'invalid_list_query', 'Some query parameters are not valid.', parsed.details));
-    return;
-  }
-  const { query } = parsed;
+  const query = parsed.value;
   if (query.as) {
     const ids = await ctx.services.lookupProjectIds(query.filter);
     const [id] = ids;
@@ -65,8 +91,8 @@ async function handleList(ctx: RouteContext, req: Request, res: Response, format
       return;
     }
   }
-  if (parsed.cleanSearch !== undefined) {
-    res.redirect(302, path + parsed.cleanSearch);
+  if (query.cleanSearch !== undefined) {
+    res.redirect(302, path + query.cleanSearch);
     return;
   }
   const projects = await ctx.services.projectPage(query);

@@ -1,9 +1,10 @@
-import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type SortField } from '../domain/list.ts';
+import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import type { ServiceContext } from './context.ts';
 import { IN_PROGRESS } from './scoring/index.ts';
+import { z } from 'zod';
 import { canonicalUrl } from './urls.ts';
-import { parseId } from './validation.ts';
+import { addError, fieldErrors, hasErrors, isTextValid, parseForm, parseId, type FieldErrors, type FormResult } from './validation.ts';
 
 /**
  * Query parameters of GET /projects(.json|.csv): parsing and validation, no I/O.
@@ -35,19 +36,23 @@ export interface ListQuery {
   section: string | undefined;
   /** The recognised, non-empty parameters in request order (for pagination and form values). */
   params: Partial<Record<ListParam, string>>;
+  /** Set when as=edit kept parameters that the plain list would drop by redirect. */
+  cleanSearch?: string;
 }
 
-export type ParsedListQuery =
-  | { kind: 'redirect'; search: string }
-  | { kind: 'invalid'; details: Record<string, string> }
-  /** `cleanSearch`: set when as=edit kept parameters that the plain list would drop by redirect. */
-  | { kind: 'ok'; query: ListQuery; cleanSearch?: string };
+/** Unknown or empty parameters: answered by a redirect to `search`, the errors name what was dropped. */
+export interface ListRedirect {
+  ok: false;
+  status: 302;
+  errors: FieldErrors;
+  search: string;
+}
+
+export type ListQueryResult = FormResult<ListQuery> | ListRedirect;
 
 const isListParam = (name: string): name is ListParam => (LIST_PARAMS as readonly string[]).includes(name);
 const isEmpty = (value: string) => value.trim() === '';
 const POSITIVE = /^[1-9][0-9]{0,15}$/;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 function searchOf(entries: [string, string][]): string {
   const text = new URLSearchParams(entries).toString();
@@ -91,103 +96,80 @@ function parseIds(raw: string): number[] | null {
   return ids;
 }
 
-function validate(params: Partial<Record<ListParam, string>>, details: Record<string, string>, levelKeys: readonly string[]): ListQuery {
-  const filter: ProjectListFilter = {};
-  const bound = (name: 'gteq' | 'lteq'): number | undefined => {
-    const raw = params[name];
-    if (raw === undefined) return undefined;
-    if (!POSITIVE.test(raw)) {
-      details[name] = 'a positive integer (1 to 16 digits, no leading zero)';
-      return undefined;
-    }
-    return Math.min(Number(raw), PERCENT_CLAMP);
-  };
-  const mins: number[] = [];
-  const maxs: number[] = [];
-  if (params.status !== undefined) {
-    if (params.status === IN_PROGRESS) maxs.push(99);
-    else if (params.status === 'passing') mins.push(100);
-    else details.status = 'in_progress or passing';
-  }
-  const gteq = bound('gteq');
-  const lteq = bound('lteq');
-  if (gteq !== undefined) mins.push(gteq);
-  if (lteq !== undefined) maxs.push(lteq);
-  if (mins.length) filter.minTiered = Math.max(...mins);
-  if (maxs.length) filter.maxTiered = Math.min(...maxs);
+const positive = z.string().regex(POSITIVE).transform(Number);
+const percentBound = positive.transform((n) => Math.min(n, PERCENT_CLAMP));
+const searchText = (max: number) => z.string().max(max, { message: 'errors.too_long', abort: true }).refine(isTextValid, 'errors.control_characters');
 
-  const text = (name: 'q' | 'pq' | 'url', max: number): string | undefined => {
-    const raw = params[name];
-    if (raw === undefined) return undefined;
-    if (raw.length > max) details[name] = `at most ${max} characters`;
-    else if (CONTROL.test(raw)) details[name] = 'no control characters';
-    else return raw;
-    return undefined;
-  };
-  const url = text('url', MAX_URL_QUERY);
-  if (url !== undefined) filter.urls = urlCandidates(url);
-  const pq = text('pq', MAX_TEXT_QUERY);
-  if (pq !== undefined) filter.prefix = { tsquery: prefixTsquery(pq), likePattern: prefixLikePattern(pq) };
-  const q = text('q', MAX_TEXT_QUERY);
-  if (q !== undefined) filter.text = q;
-
-  if (params.ids !== undefined) {
-    const ids = parseIds(params.ids);
-    if (ids) filter.ids = ids;
-    else details.ids = `a comma-separated list of at most ${MAX_IDS} project ids`;
-  }
-
-  let field: SortField = 'created_at';
-  if (params.sort !== undefined) {
-    if ((SORT_FIELDS as readonly string[]).includes(params.sort)) field = params.sort as SortField;
-    else details.sort = `one of ${SORT_FIELDS.join(', ')}`;
-  }
-  let direction: 'asc' | 'desc' = 'asc';
-  if (params.sort_direction !== undefined) {
-    if (params.sort_direction === 'asc' || params.sort_direction === 'desc') direction = params.sort_direction;
-    else details.sort_direction = 'asc or desc';
-  }
-  let page = 1;
-  if (params.page !== undefined) {
-    if (POSITIVE.test(params.page)) page = Number(params.page);
-    else details.page = 'a positive integer';
-  }
-  let as: LookupKind | undefined;
-  if (params.as !== undefined) {
-    if (params.as === 'badge' || params.as === 'entry' || params.as === 'edit') as = params.as;
-    else details.as = 'badge, entry or edit';
-  }
-  const section = params.section !== undefined && levelKeys.includes(params.section) ? params.section : undefined;
-  return { filter, order: { field, direction }, page, as, section, params };
-}
+/** Every value is one string; what each parameter accepts is listed in docs/api.md. */
+const listQuerySchema = z
+  .strictObject({
+    status: z.enum([IN_PROGRESS, 'passing']).optional(),
+    gteq: percentBound.optional(),
+    lteq: percentBound.optional(),
+    url: searchText(MAX_URL_QUERY).optional(),
+    pq: searchText(MAX_TEXT_QUERY).optional(),
+    q: searchText(MAX_TEXT_QUERY).optional(),
+    ids: z
+      .string()
+      .transform((raw, ctx) => parseIds(raw) ?? (ctx.addIssue({ code: 'custom', message: 'errors.invalid', input: raw }), z.NEVER))
+      .optional(),
+    sort: z.enum(SORT_FIELDS).default('created_at'),
+    sort_direction: z.enum(['asc', 'desc']).default('asc'),
+    page: positive.default(1),
+    as: z.enum(['badge', 'entry', 'edit']).optional(),
+    // Any text: a section that is not a level key falls back to the first level.
+    section: z.string().optional(),
+  })
+  .transform((p) => {
+    const filter: ProjectListFilter = {};
+    const mins: number[] = [];
+    const maxs: number[] = [];
+    if (p.status === IN_PROGRESS) maxs.push(99);
+    if (p.status === 'passing') mins.push(100);
+    if (p.gteq !== undefined) mins.push(p.gteq);
+    if (p.lteq !== undefined) maxs.push(p.lteq);
+    if (mins.length) filter.minTiered = Math.max(...mins);
+    if (maxs.length) filter.maxTiered = Math.min(...maxs);
+    if (p.url !== undefined) filter.urls = urlCandidates(p.url);
+    if (p.pq !== undefined) filter.prefix = { tsquery: prefixTsquery(p.pq), likePattern: prefixLikePattern(p.pq) };
+    if (p.q !== undefined) filter.text = p.q;
+    if (p.ids !== undefined) filter.ids = p.ids;
+    const order: ProjectListOrder = { field: p.sort, direction: p.sort_direction };
+    return { filter, order, page: p.page, as: p.as, section: p.section };
+  });
 
 /**
  * Parses the raw query string (everything after "?"). `levelKeys` are the valid `section`
  * values for as=edit.
  */
-export function parseListQuery(rawSearch: string, levelKeys: readonly string[]): ParsedListQuery {
+export function parseListQuery(rawSearch: string, levelKeys: readonly string[]): ListQueryResult {
   const entries = [...new URLSearchParams(rawSearch)];
-  const seen = new Set<string>();
-  const details: Record<string, string> = {};
+  const errors = fieldErrors();
+  const dropped = fieldErrors();
   const params: Partial<Record<ListParam, string>> = {};
+  const given: Partial<Record<ListParam, number>> = {};
   const kept: [string, string][] = [];
-  let dropped = false;
   const asEdit = entries.some(([k, v]) => k === 'as' && v === 'edit');
   for (const [name, value] of entries) {
     if (!isListParam(name) || isEmpty(value)) {
-      dropped = true;
+      addError(dropped, name, isListParam(name) ? 'errors.required' : 'errors.unknown_field', { field: name });
       continue;
     }
-    if (seen.has(name)) details[name] = 'given more than once';
-    seen.add(name);
+    given[name] = (given[name] ?? 0) + 1;
+    // A repeated parameter is refused, naming how often it came; the last value is still checked.
+    if (given[name] === 2) addError(errors, name, 'errors.invalid', { given: 2 });
     params[name] = value;
     kept.push([name, value]);
   }
+  const droppedAny = hasErrors(dropped);
   // With as=edit the other parameters are proposals for the edit form, so they are not dropped.
-  if (dropped && !asEdit) return { kind: 'redirect', search: searchOf(kept) };
-  const query = validate(params, details, levelKeys);
-  if (Object.keys(details).length) return { kind: 'invalid', details };
-  return dropped ? { kind: 'ok', query, cleanSearch: searchOf(kept) } : { kind: 'ok', query };
+  if (droppedAny && !asEdit) return { ok: false, status: 302, errors: dropped, search: searchOf(kept) };
+  const parsed = parseForm(listQuerySchema, params, { status: 400, errors });
+  if (!parsed.ok) return parsed;
+  const section = parsed.value.section !== undefined && levelKeys.includes(parsed.value.section) ? parsed.value.section : undefined;
+  const query: ListQuery = { ...parsed.value, section, params };
+  if (droppedAny) query.cleanSearch = searchOf(kept);
+  return { ok: true, value: query };
 }
 
 /** Offset for the page, or null when the page is certainly past the end. */
