@@ -64,7 +64,7 @@ export function accountRoutes(ctx: RouteContext, limits: RouteLimits): Router {
 
   router.post('/password_resets/:token', async (req, res) => {
     res.set('Referrer-Policy', 'no-referrer');
-    const outcome = await ctx.services.resetPassword(req.params.token, (req.body ?? {}) as Record<string, unknown>);
+    const outcome = await ctx.services.resetPassword(req.params.token, (req.body ?? {}) as Record<string, unknown>, req.sessionID);
     if (outcome.ok) {
       addFlash(req, 'success', 'accounts:password_changed');
       res.redirect(303, '/login');

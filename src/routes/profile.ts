@@ -33,7 +33,7 @@ export function profileRoutes(ctx: RouteContext): Router {
   });
 
   router.post('/account/password', requireLogin, async (req, res) => {
-    const outcome = await ctx.services.changePassword(req.user!, body(req));
+    const outcome = await ctx.services.changePassword(req.user!, body(req), req.sessionID);
     if (!outcome.ok) {
       render(res, 422, outcome.errors);
       return;

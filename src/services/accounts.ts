@@ -145,13 +145,15 @@ export async function resetTokenValid(ctx: ServiceContext, token: string): Promi
 
 export type ResetOutcome = { ok: true; user: User } | { ok: false; errors: FieldErrors; expired?: boolean };
 
-export async function resetPassword(ctx: ServiceContext, token: string, input: Record<string, unknown>): Promise<ResetOutcome> {
+/** A completed reset ends every session of the account other than `currentSessionId`. */
+export async function resetPassword(ctx: ServiceContext, token: string, input: Record<string, unknown>, currentSessionId?: string): Promise<ResetOutcome> {
   const errors = fieldErrors();
   const password = checkNewPassword(input.password, input.password_confirmation, errors);
   if (password === undefined) return { ok: false, errors };
   const row = await consumeToken(ctx, token, 'password_reset');
   if (!row) return { ok: false, errors: {}, expired: true };
   await ctx.db.users.setPassword(row.userId, await bcrypt.hash(password, ctx.config.bcryptCost));
+  await ctx.db.sessions.endUserSessions(row.userId, currentSessionId);
   const user = await ctx.db.users.findById(row.userId);
   return user ? { ok: true, user } : { ok: false, errors: {}, expired: true };
 }

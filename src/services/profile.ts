@@ -47,7 +47,11 @@ async function currentPasswordMatches(user: User, password: unknown): Promise<bo
   return typeof password === 'string' && !!user.passwordDigest && (await bcrypt.compare(password, user.passwordDigest));
 }
 
-export async function changePassword(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<Outcome> {
+/**
+ * A new password also ends the account's other sessions (whoever knew the old one may be logged
+ * in elsewhere); the session making the change, `currentSessionId`, continues.
+ */
+export async function changePassword(ctx: ServiceContext, user: User, input: Record<string, unknown>, currentSessionId?: string): Promise<Outcome> {
   const errors = fieldErrors();
   if (!(await currentPasswordMatches(user, input.current_password))) addError(errors, 'current_password', 'profile:wrong_password');
   const password = input.password;
@@ -56,6 +60,7 @@ export async function changePassword(ctx: ServiceContext, user: User, input: Rec
   else if (password !== input.password_confirmation) addError(errors, 'password_confirmation', 'errors.password_mismatch');
   if (hasErrors(errors) || typeof password !== 'string') return { ok: false, errors };
   await ctx.db.users.setPassword(user.id, await bcrypt.hash(password, ctx.config.bcryptCost));
+  await ctx.db.sessions.endUserSessions(user.id, currentSessionId);
   return { ok: true };
 }
 
