@@ -1,5 +1,6 @@
 import type { CriteriaSet } from '../criteria/index.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
+import { csvLines } from './csv.ts';
 import { presentProject } from './project-json.ts';
 
 /**
@@ -19,24 +20,13 @@ export function projectCsvColumns(set: CriteriaSet): string[] {
   return Object.keys(presentProject(set, standIn));
 }
 
-function cell(value: unknown): string {
-  let text: string;
-  if (value === null || value === undefined) text = '';
-  else if (Array.isArray(value)) text = value.map(String).join(',');
-  else if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else text = JSON.stringify(value);
-  // RFC 4180: quote fields containing a comma, quote or line break; double embedded quotes.
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** RFC 4180 CSV (CRLF line ends): a header of the JSON keys, then one row per project. */
+/** CSV (src/presenters/csv.ts): a header of the JSON keys, then one row per project. */
 export function projectsCsv(set: CriteriaSet, projects: readonly ProjectWithOwner[]): string {
   const columns = projectCsvColumns(set);
-  const lines = [columns.map(cell).join(',')];
+  const rows: unknown[][] = [columns];
   for (const project of projects) {
     const json = presentProject(set, project);
-    lines.push(columns.map((c) => cell(json[c])).join(','));
+    rows.push(columns.map((c) => json[c]));
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return csvLines(rows);
 }

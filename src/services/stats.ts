@@ -80,13 +80,6 @@ export function statsColumns(rows: StatsRow[]): string[] {
   return [...columns];
 }
 
-export function statsCsv(rows: StatsRow[]): string {
-  const columns = statsColumns(rows);
-  const lines = [['date', ...columns].join(',')];
-  for (const row of rows) lines.push([row.date, ...columns.map((c) => String(row.values[c] ?? ''))].join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}
-
 /**
  * Live projects created in each of the last `months` UTC months (current month included),
  * with zero-filled gaps, oldest first.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { barChart, lineChart, niceMax } from '../../src/presenters/charts.ts';
-import { secondsUntilNextSnapshot, statsCsv } from '../../src/services/stats.ts';
+import { statsCsv } from '../../src/presenters/stats-csv.ts';
+import { secondsUntilNextSnapshot } from '../../src/services/stats.ts';
 
 describe('niceMax', () => {
   it('rounds up to 1, 2 or 5 times a power of ten', () => {
