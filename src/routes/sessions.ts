@@ -7,6 +7,7 @@ import { notFound } from '../http/errors.ts';
 import { GITHUB_SCOPES } from '../http/github-auth.ts';
 import type { RouteLimits } from '../http/rate-limit.ts';
 import { addFlash } from '../http/view-locals.ts';
+import { parseForm } from '../services/validation.ts';
 import type { RouteContext } from './context.ts';
 import { redactedError } from '../logger.ts';
 
@@ -80,8 +81,9 @@ export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic, 
   });
 
   router.post('/login', ...limits.login, (req, res, next) => {
-    const parsed = loginSchema.safeParse(req.body);
-    if (!parsed.success) {
+    // Whatever is wrong with the form, the answer reads like a wrong password.
+    const parsed = parseForm(loginSchema, req.body);
+    if (!parsed.ok) {
       renderLogin(res, 422, { email: emailOf(req.body) }, 'errors.login_failed');
       return;
     }
@@ -92,12 +94,12 @@ export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic, 
       }
       if (!user && info?.message === 'not_activated') {
         // Only reached with the right password, so it reveals nothing to a guesser.
-        renderLogin(res, 403, { email: parsed.data.email }, 'errors.not_activated');
+        renderLogin(res, 403, { email: parsed.value.email }, 'errors.not_activated');
         return;
       }
       if (!user) {
         // One message for unknown email and wrong password: no account enumeration.
-        renderLogin(res, 401, { email: parsed.data.email }, 'errors.login_failed');
+        renderLogin(res, 401, { email: parsed.value.email }, 'errors.login_failed');
         return;
       }
       const returnTo = returnToOf(req) ?? safeReturnTo(req.session.returnTo);
@@ -110,7 +112,7 @@ export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic, 
         }
         // "Remember me" keeps the cookie across browser restarts; either way the session ends
         // after 48 hours without a request (server-side expiry).
-        if (!parsed.data.remember_me) req.session.cookie.maxAge = undefined;
+        if (!parsed.value.remember_me) req.session.cookie.maxAge = undefined;
         addFlash(req, 'success', 'flash.logged_in', { name: user.name });
         res.redirect(303, returnTo ?? '/');
       });

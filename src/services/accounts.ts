@@ -7,7 +7,7 @@ import { queueAccountMail } from './mail/index.ts';
 import { inTransaction } from './transaction.ts';
 import { passwordProblem } from './passwords.ts';
 import { consumeToken, issueToken, peekToken } from './tokens.ts';
-import { addError, addIssues, fieldErrors, isTextValid, LIMITS, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, isTextValid, LIMITS, parseForm, type FieldErrors } from './validation.ts';
 
 const HOUR = 60 * 60 * 1000;
 export const RESET_TOKEN_HOURS = 2;
@@ -23,6 +23,8 @@ async function dummyHash(cost: number): Promise<string> {
 }
 
 const emailSchema = z.string().trim().max(LIMITS.email, 'errors.too_long').pipe(z.email('errors.email'));
+/** The one field of the resend and reset requests. */
+const emailForm = z.object({ email: emailSchema });
 
 const signUpSchema = z.object({
   name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').refine(isTextValid, 'errors.control_characters'),
@@ -65,13 +67,13 @@ export type SignUpOutcome = { ok: true } | { ok: false; errors: FieldErrors };
  * stays inactive until the link in the activation mail is confirmed with a POST.
  */
 export async function signUp(ctx: ServiceContext, input: unknown, locale: string): Promise<SignUpOutcome> {
-  const errors = fieldErrors();
-  const parsed = signUpSchema.safeParse(input);
-  if (!parsed.success) addIssues(errors, parsed.error.issues);
+  const parsed = parseForm(signUpSchema, input);
+  // The password rules are told alongside the other fields' problems, after them.
+  const errors = parsed.ok ? fieldErrors() : parsed.errors;
   const body = (input ?? {}) as Record<string, unknown>;
   const password = checkNewPassword(body.password, body.password_confirmation, errors);
-  if (!parsed.success || password === undefined) return { ok: false, errors };
-  const data = parsed.data;
+  if (!parsed.ok || password === undefined) return { ok: false, errors };
+  const data = parsed.value;
   // Hash first in every case, so a known address does not answer faster than a new one.
   const passwordDigest = await bcrypt.hash(password, ctx.config.bcryptCost);
   const existing = await ctx.db.users.findLocalByEmail(data.email);
@@ -95,9 +97,9 @@ export async function signUp(ctx: ServiceContext, input: unknown, locale: string
 
 /** Sends a fresh activation link when the address belongs to an unactivated account. */
 export async function resendActivation(ctx: ServiceContext, email: unknown): Promise<void> {
-  const parsed = emailSchema.safeParse(email);
-  if (!parsed.success) return;
-  const user = await ctx.db.users.findLocalByEmail(parsed.data);
+  const parsed = parseForm(emailForm, { email });
+  if (!parsed.ok) return;
+  const user = await ctx.db.users.findLocalByEmail(parsed.value.email);
   if (user && !user.activated && !activationRecentlyMailed(ctx, user)) await mailActivation(ctx, user);
 }
 
@@ -129,9 +131,9 @@ export async function authenticate(ctx: ServiceContext, email: string, password:
 
 /** Mails a reset link to activated local accounts only; the caller always answers the same. */
 export async function requestPasswordReset(ctx: ServiceContext, email: unknown): Promise<void> {
-  const parsed = emailSchema.safeParse(email);
-  if (!parsed.success) return;
-  const user = await ctx.db.users.findLocalByEmail(parsed.data);
+  const parsed = parseForm(emailForm, { email });
+  if (!parsed.ok) return;
+  const user = await ctx.db.users.findLocalByEmail(parsed.value.email);
   if (!user?.activated || user.blocked) return;
   await inTransaction(ctx, async (tx) => {
     const token = await issueToken(tx, user, 'password_reset', RESET_TOKEN_HOURS * HOUR);

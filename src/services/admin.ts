@@ -28,7 +28,8 @@ const pageParam = z
   .transform(Number)
   .optional();
 
-// Type errors (a repeated parameter arrives as an array) carry zod's English text, not a key.
+// Type errors (a repeated parameter arrives as an array) and wrong literals carry zod's English
+// text, not a key.
 const QUERY_OPTIONS = { fallbackKey: 'admin:errors.invalid' } as const;
 
 const usersQuery = z.object({
@@ -105,9 +106,9 @@ function refuseSelf(admin: User, target: AdminUserRow, errors: FieldErrors, key:
 export async function blockUser(ctx: ServiceContext, admin: User, target: AdminUserRow, input: FormInput): Promise<AdminOutcome> {
   const errors = fieldErrors();
   if (refuseSelf(admin, target, errors, 'admin:errors.block_self')) return { ok: false, errors };
-  const rationale = parseRationale(input, 'blocked_rationale', false, errors);
-  if (rationale === undefined) return { ok: false, errors };
-  await ctx.db.admin.setBlocked(target.id, true, rationale);
+  const rationale = parseRationale(input, 'blocked_rationale', false);
+  if (!rationale.ok) return { ok: false, errors: rationale.errors };
+  await ctx.db.admin.setBlocked(target.id, true, rationale.value);
   ctx.logger.info('user blocked', { userId: target.id, byUserId: admin.id });
   return { ok: true };
 }
@@ -145,12 +146,9 @@ export async function removeAccount(tx: Repositories, userId: number, rationale:
 export async function deleteUser(ctx: ServiceContext, admin: User, target: AdminUserRow, input: FormInput): Promise<AdminOutcome> {
   const errors = fieldErrors();
   if (refuseSelf(admin, target, errors, 'admin:errors.delete_self')) return { ok: false, errors };
-  const form = deleteUserForm.safeParse({ delete_projects: input.delete_projects });
-  if (!form.success) {
-    addError(errors, 'delete_projects', 'admin:errors.invalid');
-    return { ok: false, errors };
-  }
-  const alsoProjects = form.data.delete_projects === '1';
+  const form = parseForm(deleteUserForm, input, QUERY_OPTIONS);
+  if (!form.ok) return { ok: false, errors: form.errors };
+  const alsoProjects = form.value.delete_projects === '1';
   const now = ctx.now();
   const outcome = await ctx.db.transaction(async (tx): Promise<AdminOutcome> => {
     const live = await tx.admin.liveProjectIds(target.id);

@@ -7,7 +7,7 @@ import type { ServiceContext } from './context.ts';
 import { queueNotification } from './mail/index.ts';
 import { recordProjectChange } from './project-changes.ts';
 import { inTransaction } from './transaction.ts';
-import { addError, fieldErrors, hasErrors, LIMITS, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, LIMITS, parseForm, refuseUnknownFields, type FieldErrors, type FormResult } from './validation.ts';
 
 export type FormInput = Record<string, unknown>;
 
@@ -15,14 +15,31 @@ export type FormInput = Record<string, unknown>;
 export const COLLABORATOR_FIELD = 'collaborator';
 
 const MAX_ID = 2 ** 31 - 1;
-const ALLOWED_FIELDS = new Set(['_csrf', COLLABORATOR_FIELD]);
+const ALLOWED_FIELDS = ['_csrf', COLLABORATOR_FIELD];
 
-const fieldSchema = z
-  .string({ error: 'collaborators:errors.required' })
-  .trim()
-  .min(1, 'collaborators:errors.required')
-  .max(LIMITS.email, 'collaborators:errors.too_long');
-const emailSchema = z.email();
+type Target = { by: 'id'; id: number } | { by: 'email'; email: string };
+
+/** A user id ("12" or "#12") or the email address of a local account; one problem is shown at a time. */
+const targetForm = z.object({
+  [COLLABORATOR_FIELD]: z
+    .string({ error: 'collaborators:errors.required' })
+    .trim()
+    .min(1, { message: 'collaborators:errors.required', abort: true })
+    .max(LIMITS.email, { message: 'collaborators:errors.too_long', abort: true })
+    .transform((value, ctx): Target => {
+      const id = /^#?([1-9][0-9]*)$/.exec(value)?.[1];
+      if (id !== undefined) {
+        if (Number(id) <= MAX_ID) return { by: 'id', id: Number(id) };
+        ctx.addIssue({ code: 'custom', message: 'collaborators:errors.unknown_id', params: { id }, input: value });
+        return z.NEVER;
+      }
+      // The pattern z.email() checks with.
+      if (value.includes('@') && z.regexes.email.test(value)) return { by: 'email', email: value.toLowerCase() };
+      ctx.addIssue({ code: 'custom', message: 'collaborators:errors.format', input: value });
+      return z.NEVER;
+    }),
+  _csrf: z.unknown().optional(),
+});
 
 export interface PersonView {
   id: number;
@@ -46,8 +63,6 @@ export interface CollaboratorsPage {
 export type ChangeOutcome =
   | { ok: true; user: Pick<User, 'id' | 'name'> }
   | { ok: false; status: 403 | 404 | 422; errors: FieldErrors };
-
-type Target = { by: 'id'; id: number } | { by: 'email'; email: string };
 
 /** Everything the collaborators page shows; email addresses are left out unless the viewer is an admin. */
 export async function collaboratorsPage(ctx: ServiceContext, viewer: Actor, project: ProjectWithOwner): Promise<CollaboratorsPage> {
@@ -78,26 +93,9 @@ export async function collaboratorsPage(ctx: ServiceContext, viewer: Actor, proj
   };
 }
 
-function parseTarget(input: FormInput, errors: FieldErrors): Target | undefined {
-  for (const field of Object.keys(input)) {
-    if (!ALLOWED_FIELDS.has(field)) addError(errors, field, 'errors.unknown_field', { field });
-  }
-  const parsed = fieldSchema.safeParse(input[COLLABORATOR_FIELD]);
-  if (!parsed.success) {
-    const key = parsed.error.issues[0]?.message ?? 'collaborators:errors.required';
-    addError(errors, COLLABORATOR_FIELD, key.startsWith('collaborators:') ? key : 'collaborators:errors.required', { max: LIMITS.email });
-    return undefined;
-  }
-  const value = parsed.data;
-  const id = /^#?([1-9][0-9]*)$/.exec(value)?.[1];
-  if (id !== undefined) {
-    if (Number(id) <= MAX_ID) return { by: 'id', id: Number(id) };
-    addError(errors, COLLABORATOR_FIELD, 'collaborators:errors.unknown_id', { id });
-    return undefined;
-  }
-  if (value.includes('@') && emailSchema.safeParse(value).success) return { by: 'email', email: value.toLowerCase() };
-  addError(errors, COLLABORATOR_FIELD, 'collaborators:errors.format');
-  return undefined;
+function parseTarget(input: FormInput): FormResult<Target> {
+  const parsed = parseForm(targetForm, input, { errors: refuseUnknownFields(input, ALLOWED_FIELDS) });
+  return parsed.ok ? { ok: true, value: parsed.value[COLLABORATOR_FIELD] } : parsed;
 }
 
 function refuse(status: 403 | 404 | 422, key: string, values?: Record<string, string | number>): ChangeOutcome {
@@ -119,9 +117,9 @@ async function lockedProject(tx: Repositories, projectId: number): Promise<Proje
  * address the owner or a collaborator uses).
  */
 export async function addCollaborator(ctx: ServiceContext, actor: User, project: ProjectWithOwner, input: FormInput): Promise<ChangeOutcome> {
-  const errors = fieldErrors();
-  const target = parseTarget(input, errors);
-  if (!target || hasErrors(errors)) return { ok: false, status: 422, errors };
+  const parsed = parseTarget(input);
+  if (!parsed.ok) return { ok: false, status: 422, errors: parsed.errors };
+  const target = parsed.value;
   const neutral = target.by === 'email' && !isAdmin(actor);
   const now = ctx.now();
 

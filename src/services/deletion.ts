@@ -3,7 +3,7 @@ import type { ProjectWithOwner } from '../domain/project.ts';
 import { isAdmin, type Actor } from '../policies/projects.ts';
 import type { ServiceContext } from './context.ts';
 import { recordProjectChange } from './project-changes.ts';
-import { fieldErrors, isTextValid, LIMITS, type FieldErrors } from './validation.ts';
+import { fieldErrors, isTextValid, LIMITS, parseForm, type FieldErrors, type FormResult } from './validation.ts';
 
 /** How long a soft-deleted project can be restored before purgeDeletedProjects removes it. */
 export const RESTORE_DAYS = 30;
@@ -17,40 +17,43 @@ export const OWNER_RATIONALE = { minLength: 20, minNonSpace: 15 } as const;
 
 export type FormInput = Record<string, unknown>;
 
-export type DeletionOutcome = { ok: true } | { ok: false; status: 404 | 422; errors: FieldErrors };
+export type DeletionOutcome = { ok: true } | { ok: false; status: number; errors: FieldErrors };
 
-/** Error keys are i18n keys; zod messages carry them so the issue list maps straight to FieldErrors. */
+/**
+ * Error keys are i18n keys; zod messages carry them so the issue list maps straight to
+ * FieldErrors. Every check aborts, so only the first problem is shown: "too short" after
+ * "required" would just repeat it.
+ */
 function rationaleSchema(strict: boolean) {
   return z
     .string({ error: 'admin:errors.invalid' })
-    .transform((s) => s.trim())
+    .nullish()
+    .transform((s) => (s ?? '').trim())
     .pipe(
       z
         .string()
-        .min(1, 'admin:errors.rationale_required')
-        .max(LIMITS.longText, 'admin:errors.too_long')
-        .refine(isTextValid, 'admin:errors.control_characters')
-        .refine(
-          (s) => !strict || (s.length >= OWNER_RATIONALE.minLength && s.replace(/\s/g, '').length >= OWNER_RATIONALE.minNonSpace),
-          'admin:errors.rationale_too_short',
-        ),
+        .min(1, { message: 'admin:errors.rationale_required', abort: true })
+        .max(LIMITS.longText, { message: 'admin:errors.too_long', abort: true })
+        .refine(isTextValid, { message: 'admin:errors.control_characters', abort: true })
+        .refine((s) => !strict || (s.length >= OWNER_RATIONALE.minLength && s.replace(/\s/g, '').length >= OWNER_RATIONALE.minNonSpace), {
+          message: 'admin:errors.rationale_too_short',
+          params: { min: OWNER_RATIONALE.minLength, nonSpace: OWNER_RATIONALE.minNonSpace },
+        }),
     );
 }
 
-const ERROR_VALUES: Record<string, Record<string, number>> = {
-  'admin:errors.too_long': { max: LIMITS.longText },
-  'admin:errors.rationale_too_short': { min: OWNER_RATIONALE.minLength, nonSpace: OWNER_RATIONALE.minNonSpace },
-};
+const rationaleForms = new Map<string, z.ZodType<Record<string, string>>>();
 
-/** Parses a required free-text reason; returns the trimmed text or records errors under `field`. */
-export function parseRationale(input: FormInput, field: string, strict: boolean, errors: FieldErrors): string | undefined {
-  const result = rationaleSchema(strict).safeParse(input[field] ?? '');
-  if (result.success) return result.data;
-  // Only the first problem is shown: "too short" after "required" would just repeat it.
-  const key = result.error.issues[0]?.message ?? 'admin:errors.invalid';
-  const values = ERROR_VALUES[key];
-  errors[field] = [values ? { key, values } : { key }];
-  return undefined;
+/** Parses a required free-text reason in `field`; the value is the trimmed text. */
+export function parseRationale(input: FormInput, field: string, strict: boolean): FormResult<string> {
+  const name = `${field}:${String(strict)}`;
+  let schema = rationaleForms.get(name);
+  if (!schema) {
+    schema = z.object({ [field]: rationaleSchema(strict) });
+    rationaleForms.set(name, schema);
+  }
+  const parsed = parseForm(schema, input);
+  return parsed.ok ? { ok: true, value: parsed.value[field] ?? '' } : parsed;
 }
 
 /**
@@ -60,9 +63,9 @@ export function parseRationale(input: FormInput, field: string, strict: boolean,
  * can(actor, 'delete', project).
  */
 export async function deleteProject(ctx: ServiceContext, actor: NonNullable<Actor>, project: ProjectWithOwner, input: FormInput): Promise<DeletionOutcome> {
-  const errors = fieldErrors();
-  const rationale = parseRationale(input, 'deletion_rationale', !isAdmin(actor), errors);
-  if (rationale === undefined) return { ok: false, status: 422, errors };
+  const parsed = parseRationale(input, 'deletion_rationale', !isAdmin(actor));
+  if (!parsed.ok) return parsed;
+  const rationale = parsed.value;
   const now = ctx.now();
   const deleted = await ctx.db.transaction(async (tx) => {
     if (!(await tx.admin.softDeleteProject(project.id, actor.id, rationale, now))) return false;
@@ -70,7 +73,7 @@ export async function deleteProject(ctx: ServiceContext, actor: NonNullable<Acto
     return true;
   });
   // Someone else deleted it between loading and saving: to this user it simply no longer exists.
-  if (!deleted) return { ok: false, status: 404, errors: {} };
+  if (!deleted) return { ok: false, status: 404, errors: fieldErrors() };
   ctx.logger.info('project deleted', { projectId: project.id, byUserId: actor.id, admin: isAdmin(actor) });
   return { ok: true };
 }

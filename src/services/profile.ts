@@ -18,6 +18,11 @@ export type Outcome = { ok: true } | { ok: false; errors: FieldErrors };
 
 const checkbox = z.union([z.literal('1'), z.literal('on'), z.literal('true')]).optional().transform((v) => v !== undefined);
 
+/** Any problem with the new address reads the same: "enter a valid email address". */
+const emailChangeForm = z.object({
+  email: z.string({ error: 'errors.email' }).trim().max(LIMITS.email, 'errors.email').pipe(z.email('errors.email')),
+});
+
 const profileSchema = z.object({
   name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').refine(isTextValid, 'errors.control_characters'),
   preferred_locale: z.enum(SUPPORTED_LOCALES, { message: 'errors.invalid' }),
@@ -71,10 +76,9 @@ export async function changePassword(ctx: ServiceContext, user: User, input: Rec
 export async function requestEmailChange(ctx: ServiceContext, user: User, input: Record<string, unknown>): Promise<Outcome> {
   const errors = fieldErrors();
   if (!(await currentPasswordMatches(user, input.current_password))) addError(errors, 'current_password', 'profile:wrong_password');
-  const email = z.string().trim().max(LIMITS.email).pipe(z.email()).safeParse(input.email);
-  if (!email.success) addError(errors, 'email', 'errors.email');
-  if (hasErrors(errors) || !email.success) return { ok: false, errors };
-  const address = email.data.toLowerCase();
+  const email = parseForm(emailChangeForm, input, { errors });
+  if (!email.ok) return { ok: false, errors: email.errors };
+  const address = email.value.email.toLowerCase();
   if (address === user.email) return { ok: true };
   if (await ctx.db.users.findLocalByEmail(address)) return { ok: true };
   await inTransaction(ctx, async (tx) => {
