@@ -1,8 +1,11 @@
-import { DatabaseUnavailable, ForeignKeyViolation, RecordNotFound, SerializationFailure, UniqueViolation } from '../domain/errors.ts';
+import { DatabaseUnavailable, ForeignKeyViolation, InvalidText, RecordNotFound, SerializationFailure, UniqueViolation } from '../domain/errors.ts';
 import { Prisma } from './generated/client.ts';
 
 // PostgreSQL SQLSTATEs, for errors that reach us without a Prisma code (raw queries, the driver).
 const SQLSTATE = { unique: '23505', foreignKey: '23503', serialization: '40001', deadlock: '40P01' } as const;
+// character_not_in_repertoire (NUL or invalid UTF-8 in a text parameter) and untranslatable_character
+// (\u0000 inside JSONB): the input is at fault, whichever query it reached.
+const INVALID_TEXT = new Set(['22021', '22P05']);
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
@@ -51,6 +54,16 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** The SQLSTATE behind err: its own code, a raw query's meta.code, or the pg adapter's cause. */
+function sqlStateOf(err: unknown): string | undefined {
+  const e = record(err);
+  const cause = record(record(record(e?.meta)?.driverAdapterError)?.cause);
+  for (const code of [cause?.originalCode, cause?.code, record(e?.meta)?.code, e?.code]) {
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
 function fromSqlState(code: unknown, cause: unknown): Error | undefined {
   switch (code) {
     case SQLSTATE.unique:
@@ -71,6 +84,9 @@ function fromSqlState(code: unknown, cause: unknown): Error | undefined {
  */
 export function toStoreError(err: unknown): unknown {
   if (isDatabaseUnavailable(err)) return new DatabaseUnavailable({ cause: err });
+  // Prisma reports these under several codes (P2039 through the adapter, P2010 for raw queries).
+  const state = sqlStateOf(err);
+  if (state && INVALID_TEXT.has(state)) return new InvalidText({ cause: err });
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     const meta = record(err.meta);
     switch (err.code) {

@@ -52,3 +52,13 @@ export class StaleProjectError extends StoreError {
     super('The project was changed by someone else since the form was loaded.');
   }
 }
+
+/**
+ * The store refused text it cannot hold: NUL or a byte sequence that is not valid UTF-8. The
+ * input is at fault, not the server, so the request gets 422.
+ */
+export class InvalidText extends StoreError {
+  constructor(options?: { cause?: unknown }) {
+    super('The text contains characters that cannot be stored.', options);
+  }
+}

@@ -1,4 +1,4 @@
-import { DatabaseUnavailable } from '../domain/errors.ts';
+import { DatabaseUnavailable, InvalidText } from '../domain/errors.ts';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { redactedError, type Logger } from '../logger.ts';
 
@@ -40,6 +40,8 @@ export type UnavailableCheck = (err: unknown) => boolean;
 function classify(err: unknown, isUnavailable: UnavailableCheck): HttpError | null {
   if (err instanceof HttpError) return err;
   if (err instanceof DatabaseUnavailable || isUnavailable(err)) return new HttpError(503, 'database_unavailable', 'database_unavailable');
+  // Text the database cannot hold (NUL, invalid UTF-8) that no validation caught: bad input, not a fault.
+  if (err instanceof InvalidText) return new HttpError(422, 'invalid_text', 'invalid_text');
   if (typeof err !== 'object' || err === null) return null;
   const e = err as { code?: unknown; status?: unknown; type?: unknown; message?: unknown };
   if (e.code === 'EBADCSRFTOKEN') {
@@ -53,6 +55,12 @@ function classify(err: unknown, isUnavailable: UnavailableCheck): HttpError | nu
   return null;
 }
 
+/** An error whose message is its code has its text in locales (errors.http.<code>) only. */
+function jsonMessage(res: Response, error: HttpError): string {
+  const t = res.locals.t as ((key: string) => string) | undefined;
+  return error.message === error.code && t ? t(`errors.http.${error.code}`) : error.message;
+}
+
 export function sendError(req: Request, res: Response, error: HttpError): void {
   if (res.headersSent) return;
   res.status(error.status);
@@ -62,7 +70,7 @@ export function sendError(req: Request, res: Response, error: HttpError): void {
     return;
   }
   if (wantsJson(req)) {
-    res.json({ error: error.message, details: error.details ?? null });
+    res.json({ error: jsonMessage(res, error), details: error.details ?? null });
     return;
   }
   // The 404 page is tiny and standalone: it must not echo the URL back.

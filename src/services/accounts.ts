@@ -119,7 +119,9 @@ export type LoginResult = { ok: true; user: User } | { ok: false; reason: 'inval
 
 /** Checks a password. "not_activated" is only reported after a correct password. */
 export async function authenticate(ctx: ServiceContext, email: string, password: string): Promise<LoginResult> {
-  const user = email.length <= LIMITS.email ? await ctx.db.users.findLocalByEmail(email.trim()) : null;
+  // Text no address can contain (NUL and other control characters) is refused before the query;
+  // the answer stays the same as for an unknown address.
+  const user = email.length <= LIMITS.email && isTextValid(email) ? await ctx.db.users.findLocalByEmail(email.trim()) : null;
   const digest = user?.passwordDigest ?? (await dummyHash(ctx.config.bcryptCost));
   // bcrypt only looks at the first 72 bytes; longer passwords are refused when set.
   const matches = await bcrypt.compare(password, digest);
