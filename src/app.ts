@@ -4,6 +4,7 @@ import { configurePassport } from './http/auth.ts';
 import { useGithubStrategy } from './http/github-auth.ts';
 import { noCookieOnSharedCache, privateNoStore } from './http/cache.ts';
 import { createCsrf } from './http/csrf.ts';
+import { denyLogin } from './http/deny-login.ts';
 import { localePrefix } from './http/locale-prefix.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -58,6 +59,8 @@ export function createApp(ctx: ServiceContext): express.Express {
   app.use(noCookieOnSharedCache);
   app.use(localeMiddleware(ctx.i18n));
   app.use(limits.pages);
+  // Incident switch: before the session and every write route, so a refused request stores nothing.
+  app.use(denyLogin(ctx.config));
 
   app.get('/healthz', healthCheck(ctx.db.pool));
 
