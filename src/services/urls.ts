@@ -26,7 +26,9 @@ export function canonicalUrl(input: string): UrlResult {
   for (;;) {
     const next = path.replace(/\/+$/, '').replace(/\.git$/i, '');
     if (next === path) break;
-    path = next;
+    // Removing ".git" can leave a dot segment ("/repo/..git" -> "/repo/."), which the next parse
+    // would resolve: resolve it now, or the stored form would not be canonical.
+    path = next === '' ? '' : new URL(`${parsed.protocol}//${parsed.host}${next}`).pathname;
   }
   const url = `${parsed.protocol}//${parsed.host}${path}${parsed.search}${parsed.hash}`;
   if (url.length > MAX_URL_LENGTH) return { ok: false, reason: 'too_long' };
