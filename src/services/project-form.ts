@@ -27,16 +27,21 @@ export interface ProjectEditForm extends ProjectForm {
 type UrlColumns = Pick<Project, 'repoUrl' | 'homepageUrl'>;
 type Shape = Record<string, z.ZodType>;
 
-/** Free text: trimmed, within its limit, without control characters or unpaired surrogates. */
+/**
+ * Free text: trimmed, within its limit, without control characters or unpaired surrogates, and
+ * passing `check` when given. No issue aborts the parse, so the form-wide URL rule still runs
+ * and every field's problems are shown at once.
+ */
 function text(max: number, check?: { test: (value: string) => boolean; message: string }) {
-  // The check runs first and does not abort, so a CPE name both over-long and without its prefix
-  // is told about both.
-  const base = z.string({ error: 'errors.invalid' }).trim();
-  const checked = check ? base.refine(check.test, check.message) : base;
-  return checked
-    .max(max, { message: 'errors.too_long', abort: true })
-    .refine(isTextValid, { message: 'errors.control_characters', abort: true })
-    .refine(isWellFormed, { message: 'errors.invalid', abort: true });
+  return z
+    .string({ error: 'errors.invalid' })
+    .trim()
+    .superRefine((value, ctx) => {
+      if (value.length > max) ctx.addIssue({ code: 'too_big', origin: 'string', maximum: max, inclusive: true, input: value, message: 'errors.too_long' });
+      else if (!isTextValid(value)) ctx.addIssue({ code: 'custom', message: 'errors.control_characters', input: value });
+      else if (!isWellFormed(value)) ctx.addIssue({ code: 'custom', message: 'errors.invalid', input: value });
+      if (check && !check.test(value)) ctx.addIssue({ code: 'custom', message: check.message, input: value });
+    });
 }
 
 /** An emptied field clears the column. */
