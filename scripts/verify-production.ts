@@ -372,6 +372,8 @@ async function checkRunning(stage: Stage, databaseUrl: string): Promise<void> {
       ...(index > 0 && !jobsEverywhere ? { JOBS_ENABLED: 'false' } : {}),
       DATABASE_URL: databaseUrl,
       SESSION_SECRET: 'verify-production-session-secret-0123456789',
+      EMAIL_ENCRYPTION_KEYS: `verify:${Buffer.alloc(32, 1).toString('base64')}`,
+      EMAIL_BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
       HOST: '127.0.0.1',
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${String(port)}`,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { deriveDevelopmentEmailKeys, parseBlindIndexKey, parseEncryptionKeys, sharesKey, type EmailKeys } from './db/email-crypto.ts';
 
 /**
  * Every environment variable the application reads, validated once. Development needs no
@@ -28,6 +29,10 @@ const envSchema = z
     MAIL_FROM: z.string().min(3).optional(),
     /** Comma-separated keys for signing unsubscribe links; the first signs, all verify (rotation). */
     UNSUBSCRIBE_KEYS: z.string().optional(),
+    /** Email addresses at rest: comma-separated id:base64key (32 bytes each); the first encrypts, all decrypt (rotation). */
+    EMAIL_ENCRYPTION_KEYS: z.string().optional().transform((v) => (v?.trim() ? v : undefined)),
+    /** Key of the blind index used to look addresses up (32 bytes, base64); its own key, not one of the above. */
+    EMAIL_BLIND_INDEX_KEY: z.string().optional().transform((v) => (v?.trim() ? v : undefined)),
     UNACTIVATED_USER_DAYS: z.coerce.number().int().min(1).default(7),
     TRANSFER_OFFER_DAYS: z.coerce.number().int().min(1).default(14),
     RATE_RESET_IP_LIMIT: z.coerce.number().int().min(1).default(10),
@@ -77,6 +82,17 @@ const envSchema = z
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
     }
+    if (env.EMAIL_ENCRYPTION_KEYS !== undefined) {
+      const parsed = parseEncryptionKeys(env.EMAIL_ENCRYPTION_KEYS);
+      if ('error' in parsed) ctx.addIssue({ code: 'custom', path: ['EMAIL_ENCRYPTION_KEYS'], message: parsed.error });
+    } else if (env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['EMAIL_ENCRYPTION_KEYS'], message: 'is required in production' });
+    }
+    if (env.EMAIL_BLIND_INDEX_KEY !== undefined) {
+      if (!parseBlindIndexKey(env.EMAIL_BLIND_INDEX_KEY)) ctx.addIssue({ code: 'custom', path: ['EMAIL_BLIND_INDEX_KEY'], message: 'must be 32 bytes in base64 (openssl rand -base64 32)' });
+    } else if (env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['EMAIL_BLIND_INDEX_KEY'], message: 'is required in production' });
+    }
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -111,6 +127,8 @@ export interface Config {
   };
   mail: { smtpUrl: string | undefined; from: string; directory: string };
   unsubscribeKeys: string[];
+  /** Email addresses at rest (src/db/email-crypto.ts). */
+  emailKeys: EmailKeys;
   unactivatedUserDays: number;
   transferOfferDays: number;
   reminders: { idleDays: number; repeatDays: number; limit: number };
@@ -142,6 +160,19 @@ function parseTrustProxy(value: string): boolean | number | string {
 // A fixed development secret keeps sessions across restarts; production must set its own.
 function sessionSecretFor(env: Env): string {
   return env.SESSION_SECRET ?? 'development-only-session-secret-change-me!';
+}
+
+// Outside production a missing key is derived from the session secret (development-only keys);
+// the schema has already refused malformed values and missing production keys.
+function emailKeysFor(env: Env): EmailKeys {
+  const derived = deriveDevelopmentEmailKeys(sessionSecretFor(env));
+  const parsed = env.EMAIL_ENCRYPTION_KEYS === undefined ? null : parseEncryptionKeys(env.EMAIL_ENCRYPTION_KEYS);
+  const keys: EmailKeys = {
+    encryption: parsed && 'keys' in parsed ? parsed.keys : derived.encryption,
+    blindIndex: (env.EMAIL_BLIND_INDEX_KEY === undefined ? null : parseBlindIndexKey(env.EMAIL_BLIND_INDEX_KEY)) ?? derived.blindIndex,
+  };
+  if (sharesKey(keys)) throw new ConfigError('Invalid environment configuration:\n  EMAIL_BLIND_INDEX_KEY: must differ from every key in EMAIL_ENCRYPTION_KEYS');
+  return keys;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -191,6 +222,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       .split(',')
       .map((k) => k.trim())
       .filter((k) => k.length > 0),
+    emailKeys: emailKeysFor(env),
     unactivatedUserDays: env.UNACTIVATED_USER_DAYS,
     transferOfferDays: env.TRANSFER_OFFER_DAYS,
     reminders: { idleDays: env.REMINDER_IDLE_DAYS, repeatDays: env.REMINDER_REPEAT_DAYS, limit: env.MAX_REMINDERS },

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { CriteriaLoadError, loadCriteria } from './criteria/index.ts';
 import { connectDatabase } from './db/client.ts';
 import type { EmbeddedPostgresHandle } from './db/embedded.ts';
+import { encryptStoredEmails } from './db/email-encryption-step.ts';
 import { deployMigrations, MigrationFailedError, MigrationStateError } from './db/migrate.ts';
 import { createI18n } from './i18n.ts';
 import { startJobs } from './jobs/index.ts';
@@ -41,13 +42,15 @@ async function main(): Promise<void> {
       },
     });
     if (applied.length > 0) logger.info('migrations applied', { applied });
+    // After the migrations, before any request: no address stays in plaintext or under a retired key.
+    await encryptStoredEmails(databaseUrl, config.emailKeys, { log: (message, details) => { logger.info(message, details); } });
   } catch (err) {
     // Do not leave an orphaned PostgreSQL behind when start-up fails.
     await embedded?.stop();
     throw err;
   }
 
-  const db = connectDatabase(databaseUrl);
+  const db = connectDatabase(databaseUrl, { emailKeys: config.emailKeys });
   const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria), mailer: createMailer(config, logger), github: config.github ? createGithubClient(config.github.apiUrl) : null, cdn: config.cdn ? createCdnClient(config.cdn) : null };
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: mail is written to files', { directory: config.mail.directory });
   if (config.seedDemoData) {

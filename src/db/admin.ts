@@ -1,4 +1,5 @@
 import { ANONYMISED_NAME, type AdminUserRow, type ChangeRow, type DeletedProjectRow, type Page, type PageRequest } from '../domain/admin.ts';
+import type { EmailCipher } from './email-crypto.ts';
 import { withStoreErrors } from './errors.ts';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 
@@ -28,7 +29,7 @@ const userSelect = {
   id: true,
   name: true,
   provider: true,
-  email: true,
+  emailCiphertext: true,
   activated: true,
   blocked: true,
   blockedRationale: true,
@@ -39,10 +40,10 @@ const userSelect = {
 
 type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 
-function userWhere(q: string | undefined): Prisma.UserWhereInput {
+function userWhere(cipher: EmailCipher, q: string | undefined): Prisma.UserWhereInput {
   if (!q) return {};
-  // Emails are stored lower-cased, so an exact match on the lower-cased query is case-insensitive.
-  return { OR: [{ name: { contains: escapeLike(q), mode: 'insensitive' } }, { email: q.toLowerCase() }] };
+  // Addresses are found only through their blind index, which normalises case itself.
+  return { OR: [{ name: { contains: escapeLike(q), mode: 'insensitive' } }, { emailBidx: cipher.blindIndex(q) }] };
 }
 
 // Prisma passes `contains` straight into LIKE, so % and _ typed by an admin would act as wildcards.
@@ -50,13 +51,14 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export function createAdminRepo(db: Client): AdminRepo {
+export function createAdminRepo(db: Client, cipher: EmailCipher): AdminRepo {
   async function withProjectCounts(rows: UserRow[]): Promise<AdminUserRow[]> {
     const ids = rows.map((r) => r.id);
     const counts = ids.length
       ? await db.project.groupBy({ by: ['userId', 'deletedAt'], where: { userId: { in: ids } }, _count: { _all: true } })
       : [];
-    return rows.map((row) => {
+    return rows.map(({ emailCiphertext, ...row }) => {
+      const email = emailCiphertext === null ? null : cipher.decrypt(emailCiphertext, 'users.email');
       let live = 0;
       let deleted = 0;
       for (const c of counts) {
@@ -64,13 +66,13 @@ export function createAdminRepo(db: Client): AdminRepo {
         if (c.deletedAt === null) live += c._count._all;
         else deleted += c._count._all;
       }
-      return { ...row, projectCount: live, deletedProjectCount: deleted };
+      return { ...row, email, projectCount: live, deletedProjectCount: deleted };
     });
   }
 
   return withStoreErrors<AdminRepo>({
     async listUsers(q, { page, perPage }) {
-      const where = userWhere(q);
+      const where = userWhere(cipher, q);
       const [rows, total] = await Promise.all([
         db.user.findMany({ where, select: userSelect, orderBy: { id: 'asc' }, skip: (page - 1) * perPage, take: perPage }),
         db.user.count({ where }),
@@ -192,7 +194,8 @@ export function createAdminRepo(db: Client): AdminRepo {
         data: {
           name: ANONYMISED_NAME,
           nickname: null,
-          email: null,
+          emailCiphertext: null,
+          emailBidx: null,
           uid: null,
           passwordDigest: null,
           role: null,

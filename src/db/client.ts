@@ -14,6 +14,8 @@ import { createExportRepo, type ExportRepo } from './export.ts';
 import { createRateLimitsRepo, type RateLimitsRepo } from './rate-limits.ts';
 import { createSessionsRepo, type SessionsRepo } from './sessions.ts';
 import { LOCKS, withAdvisoryLock } from './locks.ts';
+import { loadConfig } from '../config.ts';
+import { createEmailCipher, type EmailKeys } from './email-crypto.ts';
 import { createOutboxRepo, createOutboxWriter, type OutboxRepo, type OutboxWriter } from './outbox.ts';
 
 /**
@@ -52,7 +54,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connectDatabase(url: string, options: { max?: number } = {}): Database {
+/**
+ * `emailKeys` is config.emailKeys. Only outside production may it be left out: then the keys of a
+ * configuration without any variables apply, which is what tests opening a second connection to
+ * the application's database need.
+ */
+export function connectDatabase(url: string, options: { max?: number; emailKeys?: EmailKeys } = {}): Database {
+  if (!options.emailKeys && process.env.NODE_ENV === 'production') throw new Error('connectDatabase needs the configured email keys in production');
+  const cipher = createEmailCipher(options.emailKeys ?? loadConfig({}).emailKeys);
   // A database that stops answering (not refusing) must become a 503 within seconds, not a
   // request that waits for a connection forever.
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
@@ -62,12 +71,12 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
   const prisma = new PrismaClient({ adapter: serialTransactions(new PrismaPg(pool)) });
   return {
     pool,
-    users: createUsersRepo(prisma),
+    users: createUsersRepo(prisma, cipher),
     projects: createProjectsRepo(prisma),
-    tokens: createTokensRepo(prisma),
-    admin: createAdminRepo(prisma),
-    collaborators: createCollaboratorsRepo(prisma),
-    transfers: createTransfersRepo(prisma),
+    tokens: createTokensRepo(prisma, cipher),
+    admin: createAdminRepo(prisma, cipher),
+    collaborators: createCollaboratorsRepo(prisma, cipher),
+    transfers: createTransfersRepo(prisma, cipher),
     outbox: createOutboxRepo(prisma),
     stats: createStatsRepo(prisma),
     list: createListRepo(prisma),
@@ -75,7 +84,7 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Da
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),
     transaction: (fn) =>
-      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx), admin: createAdminRepo(tx), collaborators: createCollaboratorsRepo(tx), transfers: createTransfersRepo(tx), outbox: createOutboxWriter(tx) })),
+      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx, cipher), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx, cipher), admin: createAdminRepo(tx, cipher), collaborators: createCollaboratorsRepo(tx, cipher), transfers: createTransfersRepo(tx, cipher), outbox: createOutboxWriter(tx) })),
     exclusively: (lock, fn) => withAdvisoryLock(pool, LOCKS[lock], fn),
     async close() {
       await prisma.$disconnect();

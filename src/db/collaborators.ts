@@ -1,4 +1,5 @@
 import type { CollaboratorRecord } from '../domain/project.ts';
+import type { EmailCipher } from './email-crypto.ts';
 import { withStoreErrors } from './errors.ts';
 import type { PrismaClient } from './generated/client.ts';
 
@@ -19,19 +20,19 @@ export interface CollaboratorsRepo {
   remove(projectId: number, userId: number): Promise<boolean>;
 }
 
-export function createCollaboratorsRepo(db: Client): CollaboratorsRepo {
+export function createCollaboratorsRepo(db: Client, cipher: EmailCipher): CollaboratorsRepo {
   return withStoreErrors<CollaboratorsRepo>({
     async list(projectId) {
       const rows = await db.additionalRight.findMany({
         where: { projectId },
         orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
-        include: { user: { select: { name: true, nickname: true, email: true, blocked: true } } },
+        include: { user: { select: { name: true, nickname: true, emailCiphertext: true, blocked: true } } },
       });
       return rows.map((r) => ({
         userId: r.userId,
         name: r.user.name,
         nickname: r.user.nickname,
-        email: r.user.email,
+        email: r.user.emailCiphertext === null ? null : cipher.decrypt(r.user.emailCiphertext, 'users.email'),
         blocked: r.user.blocked,
         addedAt: r.createdAt,
       }));

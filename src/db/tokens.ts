@@ -1,6 +1,7 @@
 import type { TokenPurpose, UserToken } from '../domain/user.ts';
 import { withStoreErrors } from './errors.ts';
-import type { PrismaClient } from './generated/client.ts';
+import type { PrismaClient, UserToken as UserTokenRow } from './generated/client.ts';
+import { normaliseEmail, type EmailCipher } from './email-crypto.ts';
 
 type Client = Pick<PrismaClient, 'userToken'>;
 
@@ -14,11 +15,22 @@ export interface TokensRepo {
   revokeAll(userId: number, purpose: TokenPurpose, now: Date): Promise<void>;
 }
 
-export function createTokensRepo(db: Client): TokensRepo {
+// The pending address of an email change is encrypted like the account's own.
+function toToken(cipher: EmailCipher, row: UserTokenRow): UserToken {
+  const { newEmailCiphertext, ...rest } = row;
+  return { ...rest, newEmail: newEmailCiphertext === null ? null : cipher.decrypt(newEmailCiphertext, 'user_tokens.new_email') };
+}
+
+export function createTokensRepo(db: Client, cipher: EmailCipher): TokensRepo {
   return withStoreErrors<TokensRepo>({
-    create: (input) => db.userToken.create({ data: { ...input, newEmail: input.newEmail ?? null } }),
-    findUsable: (digest, purpose, now) =>
-      db.userToken.findFirst({ where: { digest, purpose, usedAt: null, expiresAt: { gt: now } } }),
+    async create({ newEmail, ...input }) {
+      const newEmailCiphertext = newEmail == null ? null : cipher.encrypt(normaliseEmail(newEmail), 'user_tokens.new_email');
+      return toToken(cipher, await db.userToken.create({ data: { ...input, newEmailCiphertext } }));
+    },
+    async findUsable(digest, purpose, now) {
+      const row = await db.userToken.findFirst({ where: { digest, purpose, usedAt: null, expiresAt: { gt: now } } });
+      return row ? toToken(cipher, row) : null;
+    },
     async consume(id, now) {
       const result = await db.userToken.updateMany({ where: { id, usedAt: null }, data: { usedAt: now } });
       return result.count === 1;

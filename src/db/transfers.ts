@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from './generated/client.ts';
 import type { NewTransfer, TransferDecision, TransferRecord, TransferStatus, TransferUser } from '../domain/transfer.ts';
+import type { EmailCipher } from './email-crypto.ts';
 import { withStoreErrors } from './errors.ts';
 
 type Client = Pick<PrismaClient, 'ownershipTransfer' | 'project' | 'additionalRight' | 'user' | '$queryRaw'>;
@@ -43,7 +44,7 @@ export interface TransfersRepo {
   findUsersByEmail(email: string): Promise<TransferUser[]>;
 }
 
-const userFields = { id: true, name: true, email: true, activated: true, blocked: true, preferredLocale: true, notificationEmails: true } as const;
+const userFields = { id: true, name: true, emailCiphertext: true, activated: true, blocked: true, preferredLocale: true, notificationEmails: true } as const;
 
 const withParties = {
   project: { select: { id: true, name: true, repoUrl: true, homepageUrl: true, userId: true, deletedAt: true } },
@@ -74,7 +75,13 @@ function toRecord(row: Row): TransferRecord {
   };
 }
 
-export function createTransfersRepo(db: Client): TransfersRepo {
+type UserFieldsRow = Prisma.UserGetPayload<{ select: typeof userFields }>;
+
+export function createTransfersRepo(db: Client, cipher: EmailCipher): TransfersRepo {
+  const toTransferUser = ({ emailCiphertext, ...user }: UserFieldsRow): TransferUser => ({
+    ...user,
+    email: emailCiphertext === null ? null : cipher.decrypt(emailCiphertext, 'users.email'),
+  });
   return withStoreErrors<TransfersRepo>({
     async findById(id) {
       const row = await db.ownershipTransfer.findUnique({ where: { id }, include: withParties });
@@ -147,8 +154,14 @@ export function createTransfersRepo(db: Client): TransfersRepo {
     async recordResultMailed(id, at) {
       await db.ownershipTransfer.update({ where: { id }, data: { resultMailedAt: at } });
     },
-    findUser: (id) => db.user.findUnique({ where: { id }, select: userFields }),
-    findUsersByEmail: (email) =>
-      db.user.findMany({ where: { email: { equals: email, mode: 'insensitive' } }, select: userFields, orderBy: { id: 'asc' }, take: 10 }),
+    async findUser(id) {
+      const row = await db.user.findUnique({ where: { id }, select: userFields });
+      return row ? toTransferUser(row) : null;
+    },
+    async findUsersByEmail(email) {
+      // The blind index is the same for every provider, so one look-up finds them all.
+      const rows = await db.user.findMany({ where: { emailBidx: cipher.blindIndex(email) }, select: userFields, orderBy: { id: 'asc' }, take: 10 });
+      return rows.map(toTransferUser);
+    },
   });
 }

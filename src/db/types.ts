@@ -10,8 +10,10 @@ export type { NewProject, Project, ProjectChanges, ProjectWithOwner, StatusCode,
 export type { User } from '../domain/user.ts';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Addresses are stored encrypted with a blind index (src/db/email-crypto.ts); the entities carry
+// them decrypted, in place of those columns.
 export const rowsMatchEntities: [
   Same<Omit<ProjectRow, 'answers'>, Omit<Project, 'answers'>>,
-  Same<UserRow, User>,
-  Same<UserTokenRow, UserToken>,
+  Same<Omit<UserRow, 'emailCiphertext' | 'emailBidx'> & { email: string | null }, User>,
+  Same<Omit<UserTokenRow, 'newEmailCiphertext'> & { newEmail: string | null }, UserToken>,
 ] = [true, true, true];

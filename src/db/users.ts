@@ -1,5 +1,6 @@
-import type { PrismaClient } from './generated/client.ts';
+import type { PrismaClient, User as UserRow } from './generated/client.ts';
 import type { GithubIdentity, NewLocalUser, ProfileChanges, User } from '../domain/user.ts';
+import { normaliseEmail, type EmailCipher } from './email-crypto.ts';
 import { withStoreErrors } from './errors.ts';
 
 type Client = Pick<PrismaClient, 'user'>;
@@ -23,24 +24,41 @@ export interface UsersRepo {
   count(): Promise<number>;
 }
 
-export function createUsersRepo(db: Client): UsersRepo {
+/** The stored columns of an address: ciphertext and blind index, both null when there is none. */
+export function emailColumns(cipher: EmailCipher, address: string | null): { emailCiphertext: string | null; emailBidx: string | null } {
+  if (address === null) return { emailCiphertext: null, emailBidx: null };
+  const normalised = normaliseEmail(address);
+  return { emailCiphertext: cipher.encrypt(normalised, 'users.email'), emailBidx: cipher.blindIndex(normalised) };
+}
+
+/** The entity with its address decrypted; neither stored form leaves src/db. */
+export function toUser(cipher: EmailCipher, row: UserRow): User {
+  const rest: Partial<Pick<UserRow, 'emailCiphertext' | 'emailBidx'>> & Omit<UserRow, 'emailCiphertext' | 'emailBidx'> = { ...row };
+  delete rest.emailCiphertext;
+  delete rest.emailBidx;
+  return { ...rest, email: row.emailCiphertext === null ? null : cipher.decrypt(row.emailCiphertext, 'users.email') };
+}
+
+export function createUsersRepo(db: Client, cipher: EmailCipher): UsersRepo {
+  const entity = (row: UserRow) => toUser(cipher, row);
+  const orNull = (row: UserRow | null) => (row ? entity(row) : null);
   return withStoreErrors<UsersRepo>({
-    findById: (id) => db.user.findUnique({ where: { id } }),
-    findLocalByEmail: (email) =>
-      db.user.findUnique({ where: { provider_email: { provider: 'local', email: email.toLowerCase() } } }),
-    createLocal: (input) =>
-      db.user.create({
+    findById: async (id) => orNull(await db.user.findUnique({ where: { id } })),
+    findLocalByEmail: async (email) =>
+      orNull(await db.user.findUnique({ where: { provider_emailBidx: { provider: 'local', emailBidx: cipher.blindIndex(email) } } })),
+    createLocal: async (input) =>
+      entity(await db.user.create({
         data: {
           provider: 'local',
           name: input.name,
-          email: input.email.toLowerCase(),
+          ...emailColumns(cipher, input.email),
           passwordDigest: input.passwordDigest,
           role: input.role ?? null,
           preferredLocale: input.preferredLocale ?? 'en',
           activated: input.activated ?? false,
           activatedAt: input.activated ? new Date() : null,
         },
-      }),
+      })),
     async recordLogin(id, at) {
       await db.user.update({ where: { id }, data: { lastLoginAt: at } });
     },
@@ -51,28 +69,29 @@ export function createUsersRepo(db: Client): UsersRepo {
     async setPassword(id, passwordDigest) {
       await db.user.update({ where: { id }, data: { passwordDigest } });
     },
-    updateProfile: (id, changes) => db.user.update({ where: { id }, data: changes }),
+    updateProfile: async (id, changes) => entity(await db.user.update({ where: { id }, data: changes })),
     async upsertGithub(identity, at) {
       const existing = await db.user.findFirst({ where: { provider: 'github', uid: identity.uid } });
-      const email = identity.email?.toLowerCase() ?? null;
       if (existing) {
-        return db.user.update({ where: { id: existing.id }, data: { nickname: identity.nickname, email: email ?? existing.email, lastLoginAt: at } });
+        // A GitHub profile without a public address keeps the one already on record.
+        const email = identity.email === null ? {} : emailColumns(cipher, identity.email);
+        return entity(await db.user.update({ where: { id: existing.id }, data: { nickname: identity.nickname, ...email, lastLoginAt: at } }));
       }
-      return db.user.create({
+      return entity(await db.user.create({
         data: {
           provider: 'github',
           uid: identity.uid,
           nickname: identity.nickname,
           name: identity.name.slice(0, 255),
-          email,
+          ...emailColumns(cipher, identity.email),
           activated: true,
           activatedAt: at,
           lastLoginAt: at,
         },
-      });
+      }));
     },
     async setEmail(id, email) {
-      await db.user.update({ where: { id }, data: { email: email.toLowerCase() } });
+      await db.user.update({ where: { id }, data: emailColumns(cipher, email) });
     },
     async purgeUnactivated(createdBefore) {
       const result = await db.user.deleteMany({

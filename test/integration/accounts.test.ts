@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import bcrypt from 'bcrypt';
 import request from 'supertest';
+import { createEmailCipher } from '../../src/db/email-crypto.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { DEFAULT_PASSWORD, createUser, csrfFrom, loginAs } from '../support/factories.ts';
 import { linkIn, waitForMail } from '../support/smtp.ts';
@@ -73,7 +74,8 @@ describe('POST /users (sign up)', () => {
     const res = await signUp({ name: 'Dup', email: existing.email!.toUpperCase(), password: GOOD_PASSWORD, password_confirmation: GOOD_PASSWORD });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/signup/sent');
-    const rows = await t.db.pool.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [existing.email]);
+    const index = createEmailCipher(t.ctx.config.emailKeys).blindIndex(existing.email!);
+    const rows = await t.db.pool.query('SELECT count(*)::int AS n FROM users WHERE email_bidx = $1', [index]);
     expect(rows.rows[0]).toEqual({ n: 1 });
   });
 

@@ -47,11 +47,15 @@ describe('GitHub login', () => {
     const { final } = await githubLogin(octo);
     expect(final.status).toBe(303);
     expect(final.headers.location).toBe('/');
-    const row = await t.db.pool.query<{ provider: string; nickname: string; email: string; activated: boolean }>(
-      'SELECT provider, nickname, email, activated FROM users WHERE uid = $1',
+    const row = await t.db.pool.query<{ id: number; provider: string; nickname: string; activated: boolean }>(
+      'SELECT id, provider, nickname, activated FROM users WHERE uid = $1',
       ['101'],
     );
-    expect(row.rows).toEqual([{ provider: 'github', nickname: 'octo', email: 'octo@example.org', activated: true }]);
+    const [created] = row.rows;
+    expect(row.rows).toHaveLength(1);
+    expect(created).toMatchObject({ provider: 'github', nickname: 'octo', activated: true });
+    // Stored encrypted (test/integration/email-encryption.test.ts); the repository reads it back.
+    expect((await t.db.users.findById(created!.id))?.email).toBe('octo@example.org');
     expect(github.requests.find((r) => r.path === '/login/oauth/authorize')?.scope).toBe('user:email');
   });
 
