@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { configurePassport } from './http/auth.ts';
+import { jsonFieldLimit, MAX_BODY_FIELDS } from './http/body-limits.ts';
 import { useGithubStrategy } from './http/github-auth.ts';
 import { noCookieOnSharedCache, privateNoStore } from './http/cache.ts';
 import { createCsrf } from './http/csrf.ts';
@@ -22,11 +23,23 @@ import { projectRoot } from './paths.ts';
 
 const root = projectRoot;
 
-/** "/projects/1/" -> 301 "/projects/1"; leading slashes are collapsed so "//host/" cannot become an open redirect. */
+/**
+ * "/projects/1/" -> 301 "/projects/1". The target must stay a local path: browsers read both "//"
+ * and "/\" at the start of a Location as another host, so leading slashes and backslashes are
+ * collapsed into one "/" and any other backslash is percent-encoded.
+ */
+function localTarget(path: string): string {
+  let start = 0;
+  while (start < path.length && (path[start] === '/' || path[start] === '\\')) start++;
+  let end = path.length;
+  while (end > start && path[end - 1] === '/') end--;
+  return `/${path.slice(start, end).replaceAll('\\', '%5C')}`;
+}
+
 const stripTrailingSlash: RequestHandler = (req, res, next) => {
   if (req.path.length > 1 && req.path.endsWith('/')) {
     const query = req.originalUrl.slice(req.originalUrl.indexOf('?') >= 0 ? req.originalUrl.indexOf('?') : req.originalUrl.length);
-    const target = `/${req.path.replace(/^\/+/, '').replace(/\/+$/, '')}`;
+    const target = localTarget(req.path);
     res.redirect(301, target + query);
     return;
   }
@@ -52,7 +65,8 @@ export function createApp(ctx: ServiceContext): express.Express {
   const limits = createRateLimits(ctx.config, { counter: ctx.db.rateLimits, logger: ctx.logger, locals: localeMiddleware(ctx.i18n) });
   app.use(limits.global);
   app.use(stripTrailingSlash);
-  app.use(express.static(path.join(root, 'public'), { index: false, maxAge: '1h' }));
+  // No directory redirect: "/css" -> "/css/" would meet stripTrailingSlash and loop.
+  app.use(express.static(path.join(root, 'public'), { index: false, redirect: false, maxAge: '1h' }));
   // After static files: a directory request rewritten to '/' would make serve-static redirect.
   app.use(localePrefix);
   app.use(privateNoStore);
@@ -70,9 +84,10 @@ export function createApp(ctx: ServiceContext): express.Express {
 
   const auth = configurePassport(routes);
   useGithubStrategy(routes, auth);
-  // 2000 fields: the largest edit form (passing) posts about 150.
-  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: 2000 }));
+  // One field limit for forms and JSON (src/http/body-limits.ts).
+  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: MAX_BODY_FIELDS }));
   app.use(express.json({ limit: '256kb' }));
+  app.use(jsonFieldLimit);
   for (const router of signedRoutes(routes)) app.use(router);
   app.use(sessionMiddleware(ctx.config, ctx.db.pool));
   app.use(auth.initialize());

@@ -107,7 +107,18 @@ export function parseId(raw: unknown): number | null {
 /** parseId as a zod schema, for ids inside forms and queries. */
 export const idSchema = z.string().refine((raw) => parseId(raw) !== null).transform(Number);
 
+/**
+ * Most fields one error map names. A body may carry up to 2000 fields, each of them wrong; past
+ * this many the answer says that more were left out instead of growing with the request.
+ */
+export const MAX_FIELD_ERRORS = 50;
+
 export function addError(errors: FieldErrors, field: string, key: string, values?: Record<string, string | number>): void {
+  if (!Object.hasOwn(errors, field) && field !== 'form' && Object.keys(errors).filter((f) => f !== 'form').length >= MAX_FIELD_ERRORS) {
+    const form = Object.hasOwn(errors, 'form') ? errors.form! : (errors.form = []);
+    if (!form.some((e) => e.key === 'errors.more_omitted')) form.push({ key: 'errors.more_omitted', values: { max: MAX_FIELD_ERRORS } });
+    return;
+  }
   (errors[field] ??= []).push(values ? { key, values } : { key });
 }
 
