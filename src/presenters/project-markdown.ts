@@ -9,6 +9,27 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+const HTML_SPECIAL: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * User text as literal Markdown text. Markdown passes raw HTML through, so `&`, `<` and `>`
+ * become entities; inline syntax (code spans, links and images, emphasis, strikethrough, table
+ * cells, backslash escapes) is backslash-escaped; and a line that would start a block (heading,
+ * quote, list, setext underline, thematic break, indented code) is defused at its start.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .split(/\r\n|[\r\n]/)
+    .map((line) => {
+      const inline = line
+        .trimStart()
+        .replace(/[\\`*_[\]~|!]/g, '\\$&')
+        .replace(/[&<>]/g, (c) => HTML_SPECIAL[c]!);
+      return inline.replace(/^[#+=-]/, '\\$&').replace(/^(\d{1,9})([.)])/, '$1\\$2');
+    })
+    .join('\n');
+}
+
 /**
  * The Markdown checklist export of one level: `# name`, a level heading linking to the project,
  * nested bullets per major/minor group and one task item per criterion (checked when Met or
@@ -18,7 +39,7 @@ export function projectMarkdown(t: Translate, publicUrl: string, project: Projec
   const heading = (text: string) => oneLine(t(`criteria:headings.${headingKey(text)}`, { defaultValue: text }));
   const levelName = t(`criteria:levels.${level.key}`, { defaultValue: level.name });
   const lines: string[] = [];
-  lines.push(`# ${oneLine(project.name ?? '') || t('projects.unnamed')}`, '');
+  lines.push(`# ${escapeMarkdown(oneLine(project.name ?? '')) || t('projects.unnamed')}`, '');
   lines.push(`## [${oneLine(levelName)}](${publicUrl}/projects/${project.id}/${level.key})`, '');
   for (const section of level.sections) {
     lines.push(`- ${heading(section.major)}`);
@@ -36,7 +57,7 @@ export function projectMarkdown(t: Translate, publicUrl: string, project: Projec
         const justification = answer?.justification?.trim();
         if (justification) {
           lines.push('');
-          for (const line of justification.split(/\r?\n/)) lines.push(`      > ${line}`.trimEnd());
+          for (const line of escapeMarkdown(justification).split('\n')) lines.push(`      > ${line}`.trimEnd());
           lines.push('');
         }
       }
