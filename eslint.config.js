@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import regexp from 'eslint-plugin-regexp';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -32,6 +33,29 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
       // Express 5 handles rejected promises from handlers; passing async handlers is intended.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+    },
+  },
+  // SQL is parameterised (tagged-template $queryRaw); the string-taking variants invite injection.
+  {
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: '$queryRawUnsafe', message: 'Use the tagged-template $queryRaw: values become parameters, never SQL text.' },
+        { property: '$executeRawUnsafe', message: 'Use the tagged-template $executeRaw: values become parameters, never SQL text.' },
+      ],
+    },
+  },
+  // Regular expressions that backtrack or rescan super-linearly let one long input (a URL, a
+  // request path, a log line) hold a CPU for seconds (ReDoS).
+  {
+    files: ['src/**/*.ts', 'scripts/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+      'regexp/no-dupe-disjunctions': 'error',
+      'regexp/no-misleading-capturing-group': 'error',
+      'regexp/no-invalid-regexp': 'error',
     },
   },
   // Layers (docs/architecture.md): each block repeats the Prisma patterns because a later

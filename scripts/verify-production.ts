@@ -100,7 +100,7 @@ function parseDockerfile(text: string): Instruction[] {
 /** `KEY=value KEY2="a b"` → entries (no escapes inside values are used here). */
 function parseAssignments(text: string): [string, string][] {
   const entries: [string, string][] = [];
-  for (const match of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) {
+  for (const match of text.matchAll(/(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) {
     entries.push([match[1]!, match[2]!.replace(/^"(.*)"$/, '$1')]);
   }
   return entries;
@@ -118,7 +118,7 @@ function dockerignore(text: string): (relative: string) => boolean {
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((pattern) => {
       const source = pattern
-        .replace(/^\/+|\/+$/g, '')
+        .replace(/^\/+|(?<!\/)\/+$/g, '')
         .split('**/')
         .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
         .join('(?:.*/)?');

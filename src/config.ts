@@ -188,7 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     isProduction,
     port: env.PORT,
     host: env.HOST,
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/(?<!\/)\/+$/, ''),
     databaseUrl: env.DATABASE_URL,
     dataDir: path.resolve(env.DATA_DIR),
     sessionSecret: sessionSecretFor(env),
@@ -236,8 +236,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
         ? {
             clientId: env.GITHUB_CLIENT_ID,
             clientSecret: env.GITHUB_CLIENT_SECRET,
-            baseUrl: env.GITHUB_BASE_URL.replace(/\/+$/, ''),
-            apiUrl: env.GITHUB_API_URL.replace(/\/+$/, ''),
+            baseUrl: env.GITHUB_BASE_URL.replace(/(?<!\/)\/+$/, ''),
+            apiUrl: env.GITHUB_API_URL.replace(/(?<!\/)\/+$/, ''),
           }
         : null,
     denyLogin: env.BADGEAPP_DENY_LOGIN ?? false,

@@ -66,8 +66,8 @@ const redactPaths = SECRET_KEYS.flatMap((key) => {
   return [top, `*${access}`, `req.headers${access}`, `res.headers${access}`, `headers${access}`];
 });
 
-const EMAIL_LIKE = /[^\s<>"'@/:;,()[\]]+@[^\s<>"'@/:;,()[\]]+\.[^\s<>"'@/:;,()[\]]+/g;
-const ENCODED_EMAIL_LIKE = /[^\s<>"'/:;,()[\]&?=]+%40[^\s<>"'/:;,()[\]&?=]+\.[^\s<>"'/:;,()[\]&?=]+/gi;
+const EMAIL_LIKE = /(?<![^\s<>"'@/:;,()[\]])[^\s<>"'@/:;,()[\]]+@[^\s<>"'@/:;,()[\]]+\.[^\s<>"'@/:;,()[\]]+/g;
+const ENCODED_EMAIL_LIKE = /(?<![^\s<>"'/:;,()[\]&?=])[^\s<>"'/:;,()[\]&?=]+%40[^\s<>"'/:;,()[\]&?=]+\.[^\s<>"'/:;,()[\]&?=]+/gi;
 const BEARER = /\b(Bearer|Basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 // token=…, password=…, _csrf=… in query strings and form bodies that ended up in a message.
 const SECRET_PARAM = /\b((?:[\w-]*(?:password|token|secret|csrf|code|key))=)[^&\s"']+/gi;

@@ -443,7 +443,7 @@ function migrationSlug(name: string): string {
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
+    .replace(/^_+|(?<!_)_+$/g, '')
     .slice(0, 200);
   if (slug === '') throw new Error(`Invalid migration name ${JSON.stringify(name)}`);
   return slug;

@@ -25,7 +25,7 @@ function renderLine(line: string): string {
       out += anchor(match[2]!, match[1]);
       last = match.index + match[0].length;
     } else {
-      const url = match[3]!.replace(/[.,;:!?)]+$/, '');
+      const url = match[3]!.replace(/(?<![.,;:!?)])[.,;:!?)]+$/, '');
       out += anchor(url, url);
       last = match.index + url.length;
     }

@@ -24,7 +24,7 @@ export function canonicalUrl(input: string): UrlResult {
   // URL already lower-cases scheme and host and drops default ports.
   let path = parsed.pathname;
   for (;;) {
-    const next = path.replace(/\/+$/, '').replace(/\.git$/i, '');
+    const next = path.replace(/(?<!\/)\/+$/, '').replace(/\.git$/i, '');
     if (next === path) break;
     // Removing ".git" can leave a dot segment ("/repo/..git" -> "/repo/."), which the next parse
     // would resolve: resolve it now, or the stored form would not be canonical.
