@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from './generated/client.ts';
-import { StaleProjectError } from '../domain/errors.ts';
+import { StaleProjectError, UnreadableProject } from '../domain/errors.ts';
 import type {
   ChangeKind,
   FieldChanges,
@@ -29,9 +29,15 @@ const storedAnswersSchema = z.record(
   }),
 );
 
-function toProject<T extends { answers: Prisma.JsonValue }>(row: T): Omit<T, 'answers'> & { answers: StoredAnswers } {
+/** Fails with UnreadableProject rather than guess: a guessed value would be saved back over the real one. */
+function toProject<T extends { id: number; answers: Prisma.JsonValue }>(row: T): Omit<T, 'answers'> & { answers: StoredAnswers } {
   const parsed = storedAnswersSchema.safeParse(row.answers);
-  return { ...row, answers: parsed.success ? parsed.data : {} };
+  if (!parsed.success) {
+    // Criterion ids and zod's messages only: the stored text itself stays out of the log.
+    const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`);
+    throw new UnreadableProject(row.id, problems, { cause: parsed.error });
+  }
+  return { ...row, answers: parsed.data };
 }
 
 export const withOwner = {

@@ -62,3 +62,16 @@ export class InvalidText extends StoreError {
     super('The text contains characters that cannot be stored.', options);
   }
 }
+
+/**
+ * A project row's answers do not have the stored shape. Reading it as "no answers" would let
+ * the next save write that back and lose every answer, so the read fails instead: the project's
+ * pages answer 500 (logged) and nothing can be saved over it until the row is repaired.
+ */
+export class UnreadableProject extends StoreError {
+  readonly projectId: number;
+  constructor(projectId: number, problems: readonly string[], options?: { cause?: unknown }) {
+    super(`The answers of project ${projectId} cannot be read (${problems.join('; ')}).`, options);
+    this.projectId = projectId;
+  }
+}
