@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser, csrfFor, csrfFrom, loginAs } from '../support/factories.ts';
 import { waitForMail } from '../support/smtp.ts';
+import { createProject as createProjectUseCase } from '../../src/services/projects.ts';
 
 let t: TestApp;
 
@@ -32,6 +33,11 @@ function allPassingAnswers(): Record<string, string> {
     form[`${c.id}_justification`] = `See https://example.org/evidence/${c.id} for details.`;
   }
   return form;
+}
+
+async function historyRows(): Promise<number> {
+  const { rows } = await t.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM project_changes');
+  return Number(rows[0]!.n);
 }
 
 describe('POST /projects (create)', () => {
@@ -82,6 +88,40 @@ describe('POST /projects (create)', () => {
     const res = await agent.post('/projects').type('form').send({ _csrf: await csrfFor(agent), ...fields }).expect(422);
     expect(res.text).toContain(message);
     expect(await t.db.projects.count()).toBe(before);
+  });
+
+  it.each([
+    ['an unpaired surrogate in the name', { name: 'a\ud800b' }, 'name', 'This value is not valid.'],
+    ['an unpaired surrogate in the description', { description: '\udc00' }, 'description', 'This value is not valid.'],
+    ['a NUL in the name', { name: 'a\u0000b' }, 'name', 'control characters'],
+  ])('answers a JSON body with %s with 422 and stores neither project nor history', async (_label, fields, field, message) => {
+    const agent = await loginAs(t.app, await createUser(t.ctx));
+    const before = await t.db.projects.count();
+    const changesBefore = await historyRows();
+    const res = await agent
+      .post('/projects')
+      .set('x-csrf-token', await csrfFor(agent))
+      .send({ repo_url: `https://example.org/surrogate-${field}`, ...fields })
+      .expect(422);
+    expect(res.text).toContain(message);
+    expect(await t.db.projects.count()).toBe(before);
+    expect(await historyRows()).toBe(changesBefore);
+  });
+
+  it('writes the project and its history in one transaction: a failed history write leaves no project', async () => {
+    const owner = await createUser(t.ctx);
+    const before = await t.db.projects.count();
+    const failingHistory = {
+      ...t.ctx,
+      db: {
+        ...t.ctx.db,
+        transaction: <T>(fn: (tx: Parameters<Parameters<typeof t.ctx.db.transaction>[0]>[0]) => Promise<T>) =>
+          t.ctx.db.transaction((tx) => fn({ ...tx, projects: { ...tx.projects, recordChange: () => Promise.reject(new Error('history write failed')) } })),
+      },
+    };
+    await expect(createProjectUseCase(failingHistory, owner, { repo_url: 'https://example.org/half-written', name: 'Half' })).rejects.toThrow('history write failed');
+    expect(await t.db.projects.count()).toBe(before);
+    expect(await t.db.projects.findIdByRepoUrl('https://example.org/half-written')).toBeNull();
   });
 
   it('refuses a POST without a CSRF token', async () => {
@@ -239,6 +279,20 @@ describe('other ways to submit the edit form', () => {
       .expect(303);
     await agent.patch(`/projects/${project.id}/passing/edit`).send({ lock_version: '1', interact_status: 'Unmet' }).expect(403);
     expect((await t.db.projects.findById(project.id))!.answers.interact).toEqual({ status: 3, justification: 'Via the issue tracker.' });
+  });
+
+  it('refuses an unpaired surrogate in a JSON justification and changes nothing', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner);
+    const agent = await loginAs(t.app, owner);
+    await agent
+      .patch(`/projects/${project.id}/passing/edit`)
+      .set('x-csrf-token', await csrfFor(agent))
+      .send({ lock_version: '0', interact_status: 'Met', interact_justification: 'broken \ud800 text' })
+      .expect(422);
+    const after = (await t.db.projects.findById(project.id))!;
+    expect(after.answers).toEqual(project.answers);
+    expect(after.lockVersion).toBe(0);
   });
 
   it('refuses control characters and a CPE without the cpe: prefix', async () => {
