@@ -18,7 +18,8 @@ const HEADER_LIST = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+(?:\s*,\s*[A-Za-z0-9!#$%&'*+.^_
 export const isCorsShared = (path: string): boolean => SHARED.some((re) => re.test(path));
 
 /**
- * `Access-Control-Allow-Origin: *` without credentials (a `*` origin can never carry cookies).
+ * `Access-Control-Allow-Origin: *` without credentials (a `*` origin can never carry cookies), and
+ * `Cross-Origin-Resource-Policy: cross-origin`.
  * GET/HEAD get the header and pass on; an OPTIONS preflight is answered here with 204.
  */
 export const publicCors: RequestHandler = (req, res, next) => {
@@ -26,6 +27,8 @@ export const publicCors: RequestHandler = (req, res, next) => {
     next();
     return;
   }
+  // Embeddable by any site (an <img> badge loads without CORS); everything else keeps helmet's same-origin.
+  res.set('Cross-Origin-Resource-Policy', 'cross-origin');
   if (req.method === 'GET' || req.method === 'HEAD') {
     res.set('Access-Control-Allow-Origin', '*');
     next();

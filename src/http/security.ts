@@ -22,10 +22,12 @@ export function securityHeaders(config: Readonly<Config>): RequestHandler[] {
       },
       strictTransportSecurity: config.isProduction ? { maxAge: 631139040, includeSubDomains: true, preload: true } : false,
       frameguard: { action: 'deny' },
-      referrerPolicy: { policy: 'no-referrer-when-downgrade' },
+      // Other sites learn at most the origin; pages whose URL holds a token send no-referrer themselves.
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       crossOriginEmbedderPolicy: false,
-      // Badges are embedded as images by other sites (READMEs, dashboards).
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      // Pages and forms stay same-origin; publicCors (src/http/cors.ts) opens the badges and
+      // public JSON that other sites embed (READMEs, dashboards).
+      crossOriginResourcePolicy: { policy: 'same-origin' },
     }),
     (_req, res, next) => {
       res.set(
