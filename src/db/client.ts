@@ -77,14 +77,14 @@ export function connectDatabase(url: string, options: { max?: number; emailKeys?
     admin: createAdminRepo(prisma, cipher),
     collaborators: createCollaboratorsRepo(prisma, cipher),
     transfers: createTransfersRepo(prisma, cipher),
-    outbox: createOutboxRepo(prisma),
+    outbox: createOutboxRepo(prisma, cipher),
     stats: createStatsRepo(prisma),
     list: createListRepo(prisma),
     export: createExportRepo(prisma),
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),
     transaction: (fn) =>
-      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx, cipher), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx, cipher), admin: createAdminRepo(tx, cipher), collaborators: createCollaboratorsRepo(tx, cipher), transfers: createTransfersRepo(tx, cipher), outbox: createOutboxWriter(tx) })),
+      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx, cipher), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx, cipher), admin: createAdminRepo(tx, cipher), collaborators: createCollaboratorsRepo(tx, cipher), transfers: createTransfersRepo(tx, cipher), outbox: createOutboxWriter(tx, cipher) })),
     exclusively: (lock, fn) => withAdvisoryLock(pool, LOCKS[lock], fn),
     async close() {
       await prisma.$disconnect();

@@ -1,3 +1,4 @@
+import type { EmailCipher } from './email-crypto.ts';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 
 type Client = Pick<PrismaClient, 'outboxMessage'>;
@@ -11,7 +12,7 @@ export type JsonObject = { [key: string]: JsonValue };
 export interface OutboxInsert {
   kind: OutboxKind;
   payload: JsonObject;
-  /** Mail only: the lower-case address the limits count by. */
+  /** Mail only: the address the limits count by (stored as its blind index, never in clear). */
   recipient?: string | null;
   /** The user whose action caused the message (limits per sender). */
   senderId?: number | null;
@@ -71,7 +72,7 @@ function toRow(row: Prisma.OutboxMessageGetPayload<{ select: typeof rowSelect }>
 /** Enqueue only: the form every transaction-bound repository set carries. */
 export type OutboxWriter = Pick<OutboxRepo, 'enqueue'>;
 
-export function createOutboxWriter(db: Client): OutboxWriter {
+export function createOutboxWriter(db: Client, cipher: Pick<EmailCipher, 'blindIndex'>): OutboxWriter {
   return {
     async enqueue(messages) {
       if (messages.length === 0) return;
@@ -79,7 +80,7 @@ export function createOutboxWriter(db: Client): OutboxWriter {
         data: messages.map((m) => ({
           kind: m.kind,
           payload: m.payload,
-          recipient: m.recipient ?? null,
+          recipient: m.recipient ? cipher.blindIndex(m.recipient) : null,
           senderId: m.senderId ?? null,
           category: m.category ?? null,
           requestId: m.requestId ?? null,
@@ -90,9 +91,9 @@ export function createOutboxWriter(db: Client): OutboxWriter {
   };
 }
 
-export function createOutboxRepo(db: RootClient): OutboxRepo {
+export function createOutboxRepo(db: RootClient, cipher: Pick<EmailCipher, 'blindIndex'>): OutboxRepo {
   return {
-    ...createOutboxWriter(db),
+    ...createOutboxWriter(db, cipher),
     claim({ batch, now, windowMs, staleMs, decide }) {
       return db.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CLAIM_LOCK})`;
