@@ -13,6 +13,7 @@ import { createListRepo, type ListRepo } from './list.ts';
 import { createExportRepo, type ExportRepo } from './export.ts';
 import { createRateLimitsRepo, type RateLimitsRepo } from './rate-limits.ts';
 import { createSessionsRepo, type SessionsRepo } from './sessions.ts';
+import { toStoreError } from './errors.ts';
 import { LOCKS, withAdvisoryLock } from './locks.ts';
 import { loadConfig } from '../config.ts';
 import { createEmailCipher, type EmailKeys } from './email-crypto.ts';
@@ -83,8 +84,14 @@ export function connectDatabase(url: string, options: { max?: number; emailKeys?
     export: createExportRepo(prisma),
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),
+    // Begin and commit fail outside any repository (a conflict found at commit, the database
+    // gone): their errors get the same translation as the repositories'.
     transaction: (fn) =>
-      prisma.$transaction((tx) => fn({ users: createUsersRepo(tx, cipher), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx, cipher), admin: createAdminRepo(tx, cipher), collaborators: createCollaboratorsRepo(tx, cipher), transfers: createTransfersRepo(tx, cipher), outbox: createOutboxWriter(tx, cipher) })),
+      prisma
+        .$transaction((tx) => fn({ users: createUsersRepo(tx, cipher), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx, cipher), admin: createAdminRepo(tx, cipher), collaborators: createCollaboratorsRepo(tx, cipher), transfers: createTransfersRepo(tx, cipher), outbox: createOutboxWriter(tx, cipher) }))
+        .catch((err: unknown) => {
+          throw toStoreError(err);
+        }),
     exclusively: (lock, fn) => withAdvisoryLock(pool, LOCKS[lock], fn),
     async close() {
       await prisma.$disconnect();
