@@ -73,7 +73,7 @@ function checkRendered(html: string): void {
 }
 
 describe('renderText and renderInlineText on arbitrary text', () => {
-  it('produce only escaped text, <p>, <br> and http(s) anchors with rel', () => {
+  it('produce only escaped text, paragraphs, line breaks and http(s) anchors with rel', () => {
     fc.assert(
       fc.property(anyText, (input) => {
         checkRendered(renderText(input));
