@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import { configurePassport } from './http/auth.ts';
 import { jsonFieldLimit, MAX_BODY_FIELDS } from './http/body-limits.ts';
+import { verifyFormBody, verifyJsonBody } from './http/body-verify.ts';
 import { useGithubStrategy } from './http/github-auth.ts';
 import { noCookieOnSharedCache, privateNoStore } from './http/cache.ts';
 import { createCsrf } from './http/csrf.ts';
@@ -85,8 +86,9 @@ export function createApp(ctx: ServiceContext): express.Express {
   const auth = configurePassport(routes);
   useGithubStrategy(routes, auth);
   // One field limit for forms and JSON (src/http/body-limits.ts).
-  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: MAX_BODY_FIELDS }));
-  app.use(express.json({ limit: '256kb' }));
+  // Bytes that are not UTF-8 are refused (400) instead of becoming U+FFFD (src/http/body-verify.ts).
+  app.use(express.urlencoded({ extended: false, limit: '256kb', parameterLimit: MAX_BODY_FIELDS, verify: verifyFormBody }));
+  app.use(express.json({ limit: '256kb', verify: verifyJsonBody }));
   app.use(jsonFieldLimit);
   for (const router of signedRoutes(routes)) app.use(router);
   app.use(sessionMiddleware(ctx.config, ctx.db.pool));

@@ -7,7 +7,7 @@ import { queueAccountMail } from './mail/index.ts';
 import { inTransaction } from './transaction.ts';
 import { passwordProblem } from './passwords.ts';
 import { consumeToken, issueToken, peekToken } from './tokens.ts';
-import { addError, fieldErrors, isTextValid, LIMITS, parseForm, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, isTextValid, LIMITS, parseForm, refuseUnknownFields, textRule, type FieldErrors } from './validation.ts';
 
 const HOUR = 60 * 60 * 1000;
 export const RESET_TOKEN_HOURS = 2;
@@ -27,7 +27,7 @@ const emailSchema = z.string().trim().max(LIMITS.email, 'errors.too_long').pipe(
 const emailForm = z.object({ email: emailSchema });
 
 const signUpSchema = z.object({
-  name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').refine(isTextValid, 'errors.control_characters'),
+  name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').superRefine(textRule('line')),
   email: emailSchema,
   password: z.string(),
   password_confirmation: z.string(),
@@ -67,10 +67,11 @@ export type SignUpOutcome = { ok: true } | { ok: false; errors: FieldErrors };
  * stays inactive until the link in the activation mail is confirmed with a POST.
  */
 export async function signUp(ctx: ServiceContext, input: unknown, locale: string): Promise<SignUpOutcome> {
-  const parsed = parseForm(signUpSchema, input);
+  const body = (input ?? {}) as Record<string, unknown>;
+  // A field the form does not have is refused, so nothing sent is silently ignored.
+  const parsed = parseForm(signUpSchema, input, { errors: refuseUnknownFields(body, Object.keys(signUpSchema.shape)) });
   // The password rules are told alongside the other fields' problems, after them.
   const errors = parsed.ok ? fieldErrors() : parsed.errors;
-  const body = (input ?? {}) as Record<string, unknown>;
   const password = checkNewPassword(body.password, body.password_confirmation, errors);
   if (!parsed.ok || password === undefined) return { ok: false, errors };
   const data = parsed.value;

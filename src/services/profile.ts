@@ -10,7 +10,7 @@ import { purgeProjects } from './project-changes.ts';
 import { inTransaction } from './transaction.ts';
 import { passwordProblem } from './passwords.ts';
 import { consumeToken, issueToken, peekToken } from './tokens.ts';
-import { addError, fieldErrors, hasErrors, isTextValid, LIMITS, parseForm, type FieldErrors } from './validation.ts';
+import { addError, fieldErrors, hasErrors, LIMITS, parseForm, refuseUnknownFields, textRule, type FieldErrors } from './validation.ts';
 
 const EMAIL_CHANGE_HOURS = 24;
 
@@ -24,7 +24,7 @@ const emailChangeForm = z.object({
 });
 
 const profileSchema = z.object({
-  name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').refine(isTextValid, 'errors.control_characters'),
+  name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').superRefine(textRule('line')),
   preferred_locale: z.enum(SUPPORTED_LOCALES, { message: 'errors.invalid' }),
   notification_emails: checkbox,
   important_notifications: checkbox,
@@ -32,7 +32,9 @@ const profileSchema = z.object({
 });
 
 export async function updateProfile(ctx: ServiceContext, user: User, input: unknown): Promise<Outcome> {
-  const parsed = parseForm(profileSchema, input);
+  // A field the form does not have is refused, so nothing sent is silently ignored.
+  const unknown = refuseUnknownFields((input ?? {}) as Record<string, unknown>, Object.keys(profileSchema.shape));
+  const parsed = parseForm(profileSchema, input, { errors: unknown });
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const d = parsed.value;
   await inTransaction(ctx, async (tx) => {

@@ -3,7 +3,8 @@ import type { CriteriaSet } from '../criteria/index.ts';
 import type { Project, ProjectChanges, StoredAnswer, StoredAnswers } from '../domain/project.ts';
 import { STATUS, STATUS_LABELS, type StatusCode } from './scoring/index.ts';
 import { canonicalUrl } from './urls.ts';
-import { addError, fieldErrors, isTextValid, isWellFormed, LIMITS, parseForm, type FieldErrors, type FormResult } from './validation.ts';
+import type { TextKind } from '../domain/text.ts';
+import { addError, fieldErrors, LIMITS, parseForm, textRule, type FieldErrors, type FormResult } from './validation.ts';
 
 /**
  * The project create and edit forms as zod schemas. The answer fields are built from the loaded
@@ -28,18 +29,18 @@ type UrlColumns = Pick<Project, 'repoUrl' | 'homepageUrl'>;
 type Shape = Record<string, z.ZodType>;
 
 /**
- * Free text: trimmed, within its limit, without control characters or unpaired surrogates, and
- * passing `check` when given. No issue aborts the parse, so the form-wide URL rule still runs
- * and every field's problems are shown at once.
+ * Text of one kind (src/domain/text.ts): trimmed, within its limit, without the characters its
+ * kind refuses, and passing `check` when given. No issue aborts the parse, so the form-wide URL
+ * rule still runs and every field's problems are shown at once.
  */
-function text(max: number, check?: { test: (value: string) => boolean; message: string }) {
+function text(max: number, kind: TextKind, check?: { test: (value: string) => boolean; message: string }) {
+  const characters = textRule(kind);
   return z
     .string({ error: 'errors.invalid' })
     .trim()
     .superRefine((value, ctx) => {
       if (value.length > max) ctx.addIssue({ code: 'too_big', origin: 'string', maximum: max, inclusive: true, input: value, message: 'errors.too_long' });
-      else if (!isTextValid(value)) ctx.addIssue({ code: 'custom', message: 'errors.control_characters', input: value });
-      else if (!isWellFormed(value)) ctx.addIssue({ code: 'custom', message: 'errors.invalid', input: value });
+      else characters(value, ctx);
       if (check && !check.test(value)) ctx.addIssue({ code: 'custom', message: check.message, input: value });
     });
 }
@@ -48,7 +49,7 @@ function text(max: number, check?: { test: (value: string) => boolean; message: 
 const orNull = (value: string): string | null => (value === '' ? null : value);
 
 /** A project URL, stored in canonical form so the same repository cannot be entered twice. */
-const url = text(LIMITS.shortText).transform((value, ctx): string | null => {
+const url = text(LIMITS.shortText, 'line').transform((value, ctx): string | null => {
   if (value === '') return null;
   const result = canonicalUrl(value);
   if (result.ok) return result.url;
@@ -58,14 +59,14 @@ const url = text(LIMITS.shortText).transform((value, ctx): string | null => {
 
 /** Form field -> column and schema. implementation_languages is a NOT NULL column: empty stays ''. */
 const DESCRIPTIVE = {
-  name: { column: 'name', schema: text(LIMITS.name).transform(orNull) },
-  description: { column: 'description', schema: text(LIMITS.longText).transform(orNull) },
+  name: { column: 'name', schema: text(LIMITS.name, 'line').transform(orNull) },
+  description: { column: 'description', schema: text(LIMITS.longText, 'multiline').transform(orNull) },
   homepage_url: { column: 'homepageUrl', schema: url },
   repo_url: { column: 'repoUrl', schema: url },
-  license: { column: 'license', schema: text(LIMITS.shortText).transform(orNull) },
-  implementation_languages: { column: 'implementationLanguages', schema: text(LIMITS.shortText) },
-  cpe: { column: 'cpe', schema: text(LIMITS.shortText, { test: (v) => v === '' || v.startsWith('cpe:'), message: 'errors.cpe' }).transform(orNull) },
-  general_comments: { column: 'generalComments', schema: text(LIMITS.longText).transform(orNull) },
+  license: { column: 'license', schema: text(LIMITS.shortText, 'line').transform(orNull) },
+  implementation_languages: { column: 'implementationLanguages', schema: text(LIMITS.shortText, 'line') },
+  cpe: { column: 'cpe', schema: text(LIMITS.shortText, 'line', { test: (v) => v === '' || v.startsWith('cpe:'), message: 'errors.cpe' }).transform(orNull) },
+  general_comments: { column: 'generalComments', schema: text(LIMITS.longText, 'multiline').transform(orNull) },
 } as const satisfies Record<string, { column: keyof Project; schema: z.ZodType }>;
 
 type DescriptiveField = keyof typeof DESCRIPTIVE;
@@ -121,7 +122,7 @@ function schemasFor(criteria: CriteriaSet): FormSchemas {
     // Prerequisite criteria are answered by the scoring engine; their fields are refused as automatic.
     if (definitions.some((d) => d.prerequisite)) continue;
     answerShape[`${id}_status`] = statusField(definitions.every((d) => d.na_allowed)).optional();
-    answerShape[`${id}_justification`] = text(LIMITS.longText).transform(orNull).optional();
+    answerShape[`${id}_justification`] = text(LIMITS.longText, 'multiline').transform(orNull).optional();
     answerFields.set(`${id}_status`, { id, part: 'status' });
     answerFields.set(`${id}_justification`, { id, part: 'justification' });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { textProblem, type TextKind, type TextProblem } from '../domain/text.ts';
 
 /** Limits on user-supplied text, documented in docs/api.md. */
 export const LIMITS = {
@@ -11,13 +12,30 @@ export const LIMITS = {
   passwordMaxBytes: 72,
 } as const;
 
-// Control characters other than tab/newline/carriage return have no business in free text and
-// break terminals, CSV consumers and XML (the Atom feed).
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** The message for each reason src/domain/text.ts refuses a text. */
+export const TEXT_PROBLEM_KEYS: Readonly<Record<TextProblem, string>> = {
+  control: 'errors.control_characters',
+  line_break: 'errors.line_break',
+  separator: 'errors.line_separator',
+  bidi: 'errors.bidi_characters',
+  noncharacter: 'errors.noncharacters',
+  unpaired_surrogate: 'errors.invalid',
+};
 
+/** Free text (line breaks and tabs allowed) without any character src/domain/text.ts refuses. */
 export function isTextValid(text: string): boolean {
-  return !FORBIDDEN_CONTROL.test(text);
+  return textProblem(text, 'multiline') === null;
+}
+
+/**
+ * The zod refinement every text field of every form uses: the field gets one message naming what
+ * is wrong with it (a line break in a name, a right-to-left override, a noncharacter…).
+ */
+export function textRule(kind: TextKind) {
+  return (value: string, ctx: z.core.$RefinementCtx<string>): void => {
+    const problem = textProblem(value, kind);
+    if (problem) ctx.addIssue({ code: 'custom', message: TEXT_PROBLEM_KEYS[problem], input: value });
+  };
 }
 
 // A lone UTF-16 surrogate (JSON's "\ud800") has no UTF-8 form: PostgreSQL refuses it inside JSONB,
