@@ -27,7 +27,7 @@ const emailSchema = z.string().trim().max(LIMITS.email, 'errors.too_long').pipe(
 const emailForm = z.object({ email: emailSchema });
 
 const signUpSchema = z.object({
-  name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').superRefine(textRule('line')),
+  name: z.string().superRefine(textRule('line')).trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long'),
   email: emailSchema,
   password: z.string(),
   password_confirmation: z.string(),

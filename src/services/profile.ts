@@ -24,7 +24,7 @@ const emailChangeForm = z.object({
 });
 
 const profileSchema = z.object({
-  name: z.string().trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long').superRefine(textRule('line')),
+  name: z.string().superRefine(textRule('line')).trim().min(1, 'errors.required').max(LIMITS.userName, 'errors.too_long'),
   preferred_locale: z.enum(SUPPORTED_LOCALES, { message: 'errors.invalid' }),
   notification_emails: checkbox,
   important_notifications: checkbox,

@@ -29,18 +29,19 @@ type UrlColumns = Pick<Project, 'repoUrl' | 'homepageUrl'>;
 type Shape = Record<string, z.ZodType>;
 
 /**
- * Text of one kind (src/domain/text.ts): trimmed, within its limit, without the characters its
- * kind refuses, and passing `check` when given. No issue aborts the parse, so the form-wide URL
- * rule still runs and every field's problems are shown at once.
+ * Text of one kind (src/domain/text.ts): without the characters its kind refuses, trimmed, within
+ * its limit, and passing `check` when given. Characters are checked before trimming: trim() also
+ * drops line breaks and U+2028/U+2029 at the ends, so text accepted alone could be refused once
+ * joined with other text. No issue aborts the parse, so the form-wide URL rule still runs and
+ * every field's problems are shown at once.
  */
 function text(max: number, kind: TextKind, check?: { test: (value: string) => boolean; message: string }) {
-  const characters = textRule(kind);
   return z
     .string({ error: 'errors.invalid' })
+    .superRefine(textRule(kind))
     .trim()
     .superRefine((value, ctx) => {
       if (value.length > max) ctx.addIssue({ code: 'too_big', origin: 'string', maximum: max, inclusive: true, input: value, message: 'errors.too_long' });
-      else characters(value, ctx);
       if (check && !check.test(value)) ctx.addIssue({ code: 'custom', message: check.message, input: value });
     });
 }

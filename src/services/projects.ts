@@ -29,10 +29,44 @@ export interface SavedProject {
  */
 export type SaveOutcome = FormResult<SavedProject>;
 
-function refused(status: 409 | 422, field: string, key: string, values?: Record<string, number>): SaveOutcome {
+function refused(status: 409 | 422, field: string, key: string, values?: Record<string, string | number>): SaveOutcome {
   const errors = fieldErrors();
   addError(errors, field, key, values);
   return { ok: false, status, errors };
+}
+
+/** How long a repository URL stays put after a change, for everyone but admins (upstream's rule). */
+export const REPO_URL_CHANGE_DAYS = 180;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function withoutTrailingSlashes(url: string): string {
+  let end = url.length;
+  while (end > 0 && url[end - 1] === '/') end--;
+  return url.slice(0, end);
+}
+
+/** The same repository: only the scheme moved from http to https, or a trailing slash came or went. */
+function isTrivialRepoUrlChange(from: string, to: string): boolean {
+  const before = withoutTrailingSlashes(from);
+  const after = withoutTrailingSlashes(to);
+  if (before === after) return true;
+  return before.toLowerCase().startsWith('http://') && after.toLowerCase().startsWith('https://') && before.slice('http://'.length) === after.slice('https://'.length);
+}
+
+export type RepoUrlDecision = { allowed: true } | { allowed: false; nextChangeAt: Date };
+
+/**
+ * Whether `next` may replace the project's repository URL. A badge belongs to a repository, so a
+ * non-admin may move it only from a blank URL, trivially, or when the last change
+ * (`repoUrlUpdatedAt`; never counts as long ago) is more than REPO_URL_CHANGE_DAYS days old.
+ * Emptying the field is a change too: otherwise emptying and then filling it would skip the wait.
+ */
+export function repoUrlChange(current: Pick<Project, 'repoUrl' | 'repoUrlUpdatedAt'>, next: string | null, admin: boolean, now: Date): RepoUrlDecision {
+  if (next === current.repoUrl || !current.repoUrl || admin) return { allowed: true };
+  if (next !== null && isTrivialRepoUrlChange(current.repoUrl, next)) return { allowed: true };
+  if (!current.repoUrlUpdatedAt) return { allowed: true };
+  const nextChangeAt = new Date(current.repoUrlUpdatedAt.getTime() + REPO_URL_CHANGE_DAYS * DAY_MS);
+  return now.getTime() > nextChangeAt.getTime() ? { allowed: true } : { allowed: false, nextChangeAt };
 }
 
 const repoUrlTaken = (existingProjectId?: number) => refused(422, 'repo_url', 'errors.repo_url_taken', existingProjectId === undefined ? undefined : { id: existingProjectId });
@@ -82,6 +116,10 @@ export async function updateProject(
   if (!form.ok) return form;
   const { changes: descriptive, lockVersion } = form.value;
   const answers = mergeAnswers(project.answers, form.value.answers);
+  if (descriptive.repoUrl !== undefined) {
+    const decision = repoUrlChange(project, descriptive.repoUrl, isAdmin(actor), ctx.now());
+    if (!decision.allowed) return refused(422, 'repo_url', 'errors.repo_url_locked', { days: REPO_URL_CHANGE_DAYS, date: decision.nextChangeAt.toISOString().slice(0, 10) });
+  }
   if (descriptive.repoUrl && descriptive.repoUrl !== project.repoUrl) {
     const existing = await ctx.db.projects.findIdByRepoUrl(descriptive.repoUrl);
     if (existing !== null && existing !== project.id) return repoUrlTaken(existing);
