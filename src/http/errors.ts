@@ -1,3 +1,4 @@
+import type { FieldErrors } from '../services/validation.ts';
 import { DatabaseUnavailable, InvalidText } from '../domain/errors.ts';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { redactedError, type Logger } from '../logger.ts';
@@ -114,4 +115,15 @@ export function errorHandler(logger: Logger, isUnavailable: UnavailableCheck = (
     logger.error('unhandled error', { path: req.path, method: req.method, error: redactedError(err, { stack: true }) });
     sendError(req, res, new HttpError(500, 'internal', 'Something went wrong on our side. Please try again later.'));
   };
+}
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+/**
+ * A form's field errors as the JSON `{error, details}` body: messages translated, the map built
+ * without a prototype, so a field named `__proto__` or `constructor` stays an ordinary entry.
+ */
+export function sendFieldErrors(res: Response, t: Translate, status: number, summaryKey: string, errors: FieldErrors): void {
+  const details = Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field, messages.map((m) => t(m.key, m.values ?? {}))]));
+  res.status(status).json({ error: t(summaryKey, { count: Object.keys(details).length }), details });
 }

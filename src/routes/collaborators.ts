@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import type { User } from '../domain/user.ts';
 import { requireLogin } from '../http/auth.ts';
-import { HttpError, notFound, wantsJson } from '../http/errors.ts';
+import { HttpError, notFound, sendFieldErrors, wantsJson } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { DEFAULT_LOCALE } from '../i18n.ts';
@@ -44,9 +44,7 @@ export function collaboratorRoutes(ctx: RouteContext): Router {
     if (outcome.status === 403) throw refused(refusal);
     if (outcome.status === 404) throw notFound('The project');
     if (wantsJson(req)) {
-      const details: Record<string, string[]> = {};
-      for (const [field, messages] of Object.entries(outcome.errors)) details[field] = messages.map((m) => t(m.key, m.values ?? {}));
-      res.status(outcome.status).json({ error: t('collaborators:errors_summary', { count: Object.keys(details).length }), details });
+      sendFieldErrors(res, t, outcome.status, 'collaborators:errors_summary', outcome.errors);
       return;
     }
     await renderPage(req, res, project, outcome.status, input, outcome.errors);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { TransferRecord } from '../domain/transfer.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import { requireLogin } from '../http/auth.ts';
-import { HttpError, notFound, wantsJson } from '../http/errors.ts';
+import { HttpError, notFound, sendFieldErrors, wantsJson } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { DEFAULT_LOCALE } from '../i18n.ts';
@@ -47,9 +47,7 @@ export function transferRoutes(ctx: RouteContext): Router {
   /** JSON clients get {error, details} with translated messages; forms get the page again. */
   function sendJsonErrors(req: Request, res: Response, status: number, errors: FieldErrors): boolean {
     if (!wantsJson(req)) return false;
-    const details: Record<string, string[]> = {};
-    for (const [field, messages] of Object.entries(errors)) details[field] = messages.map((m) => t(m.key, m.values ?? {}));
-    res.status(status).json({ error: t('transfers:errors_summary', { count: Object.keys(details).length }), details });
+    sendFieldErrors(res, t, status, 'transfers:errors_summary', errors);
     return true;
   }
 
