@@ -50,7 +50,12 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const db = connectDatabase(databaseUrl, { emailKeys: config.emailKeys });
+  const db = connectDatabase(databaseUrl, {
+    emailKeys: config.emailKeys,
+    reportUnreadable: (err) => {
+      logger.error('project left out of a list or export: its answers cannot be read', { projectId: err.projectId, error: err.message });
+    },
+  });
   const ctx = { config, db, criteria, now: () => new Date(), logger, i18n: await createI18n(criteria), mailer: createMailer(config, logger), github: config.github ? createGithubClient(config.github.apiUrl) : null, cdn: config.cdn ? createCdnClient(config.cdn) : null };
   if (!config.mail.smtpUrl) logger.warn('SMTP_URL is not set: mail is written to files', { directory: config.mail.directory });
   if (config.seedDemoData) {

@@ -13,7 +13,9 @@ import { createListRepo, type ListRepo } from './list.ts';
 import { createExportRepo, type ExportRepo } from './export.ts';
 import { createRateLimitsRepo, type RateLimitsRepo } from './rate-limits.ts';
 import { createSessionsRepo, type SessionsRepo } from './sessions.ts';
+import type { UnreadableProject } from '../domain/errors.ts';
 import { toStoreError } from './errors.ts';
+import type { UnreadableReport } from './projects.ts';
 import { LOCKS, withAdvisoryLock } from './locks.ts';
 import { loadConfig } from '../config.ts';
 import { createEmailCipher, type EmailKeys } from './email-crypto.ts';
@@ -60,7 +62,11 @@ export interface Database {
  * configuration without any variables apply, which is what tests opening a second connection to
  * the application's database need.
  */
-export function connectDatabase(url: string, options: { max?: number; emailKeys?: EmailKeys } = {}): Database {
+export function connectDatabase(url: string, options: { max?: number; emailKeys?: EmailKeys; reportUnreadable?: UnreadableReport } = {}): Database {
+  // Without a logger (a second connection opened by a test), the warning still reaches stderr.
+  const reportUnreadable = options.reportUnreadable ?? ((err: UnreadableProject) => {
+    process.emitWarning(err.message);
+  });
   if (!options.emailKeys && process.env.NODE_ENV === 'production') throw new Error('connectDatabase needs the configured email keys in production');
   const cipher = createEmailCipher(options.emailKeys ?? loadConfig({}).emailKeys);
   // A database that stops answering (not refusing) must become a 503 within seconds, not a
@@ -80,8 +86,8 @@ export function connectDatabase(url: string, options: { max?: number; emailKeys?
     transfers: createTransfersRepo(prisma, cipher),
     outbox: createOutboxRepo(prisma, cipher),
     stats: createStatsRepo(prisma),
-    list: createListRepo(prisma),
-    export: createExportRepo(prisma),
+    list: createListRepo(prisma, reportUnreadable),
+    export: createExportRepo(prisma, reportUnreadable),
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),
     // Begin and commit fail outside any repository (a conflict found at commit, the database

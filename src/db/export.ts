@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from './generated/client.ts';
-import { toProjectWithOwner, withOwner } from './projects.ts';
+import { readableProjectsById, withOwner, type UnreadableReport } from './projects.ts';
 import type { ExportBatch, ExportCursor } from '../domain/export.ts';
 import { withStoreErrors } from './errors.ts';
 
@@ -14,7 +14,7 @@ export interface ExportRepo {
   batch(after: ExportCursor | null, limit: number): Promise<ExportBatch>;
 }
 
-export function createExportRepo(db: Client): ExportRepo {
+export function createExportRepo(db: Client, report: UnreadableReport): ExportRepo {
   return withStoreErrors<ExportRepo>({
     async batch(after, limit) {
       const keyset = after
@@ -28,7 +28,7 @@ export function createExportRepo(db: Client): ExportRepo {
       if (keys.length === 0) return { projects: [], next: null };
       // Whole rows, owners and collaborators for the batch at once (no query per project).
       const rows = await db.project.findMany({ where: { id: { in: keys.map((k) => k.id) } }, include: withOwner });
-      const byId = new Map(rows.map((r) => [r.id, toProjectWithOwner(r)]));
+      const byId = readableProjectsById(rows, report);
       const projects = keys.flatMap((k) => {
         const project = byId.get(k.id);
         return project ? [project] : [];

@@ -1,5 +1,5 @@
 import { Prisma, type PrismaClient } from './generated/client.ts';
-import { toProjectWithOwner, withOwner } from './projects.ts';
+import { readableProjectsById, withOwner, type UnreadableReport } from './projects.ts';
 import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import { withStoreErrors } from './errors.ts';
@@ -48,14 +48,14 @@ function pageQuery(filter: ProjectListFilter, order: ProjectListOrder, limit: nu
   return Prisma.sql`SELECT p.id FROM projects p WHERE ${whereClause(filter)} ORDER BY ${orderClause(order)} LIMIT ${limit} OFFSET ${offset}`;
 }
 
-export function createListRepo(db: Client): ListRepo {
+export function createListRepo(db: Client, report: UnreadableReport): ListRepo {
   return withStoreErrors<ListRepo>({
     async page(filter, order, limit, offset) {
       const ids = (await db.$queryRaw<{ id: number }[]>(pageQuery(filter, order, limit, offset))).map((r) => r.id);
       if (ids.length === 0) return [];
       // Whole rows, owners and collaborators for the page at once (no query per project).
       const rows = await db.project.findMany({ where: { id: { in: ids } }, include: withOwner });
-      const byId = new Map(rows.map((r) => [r.id, toProjectWithOwner(r)]));
+      const byId = readableProjectsById(rows, report);
       return ids.flatMap((id) => {
         const project = byId.get(id);
         return project ? [project] : [];

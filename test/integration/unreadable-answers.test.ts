@@ -62,5 +62,16 @@ describe('a project whose stored answers cannot be read', () => {
       .send({ _csrf: token, lock_version: '0', [`${second!.id}_status`]: 'Met', [`${second!.id}_justification`]: 'Done.' })
       .expect(303);
     expect((await t.db.projects.findById(healthy.id))!.answers[second!.id]).toEqual({ status: STATUS.met, justification: 'Done.' });
+
+    // Lists and the bulk export leave the unreadable project out (logged) and serve the others.
+    log.length = 0;
+    const list = await request(t.app).get('/projects.json').query({ ids: `${broken.id},${healthy.id}` }).expect(200);
+    expect((list.body as { id: number }[]).map((p) => p.id)).toEqual([healthy.id]);
+    const exported = await request(t.app).get('/projects.json').query({ all: '1' }).expect(200);
+    expect((exported.body as { id: number }[]).map((p) => p.id)).toContain(healthy.id);
+    expect((exported.body as { id: number }[]).map((p) => p.id)).not.toContain(broken.id);
+    await request(t.app).get('/projects').expect(200);
+    expect(log.join('')).toContain('project left out of a list or export');
+    expect(await storedAnswers(broken.id)).toBe(before);
   });
 });

@@ -47,9 +47,14 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Te
     SMTP_URL: smtp.url,
     ...env,
   });
-  const db = connectDatabase(database.url, { max: 4 });
   const set = criteria();
   const logger = createLogger(config.logLevel, options.logDestination ? { destination: options.logDestination } : {});
+  const db = connectDatabase(database.url, {
+    max: 4,
+    reportUnreadable: (err) => {
+      logger.error('project left out of a list or export: its answers cannot be read', { projectId: err.projectId, error: err.message });
+    },
+  });
   const ctx: AppContext = {
     config,
     db,
