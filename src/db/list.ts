@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from './generated/client.ts';
 import { readableProjectsById, withOwner, type UnreadableReport } from './projects.ts';
-import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder } from '../domain/list.ts';
+import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type ProjectRole, type UserProjectEntry } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import { withStoreErrors } from './errors.ts';
 
@@ -14,6 +14,13 @@ export interface ListRepo {
   matchingIds(filter: ProjectListFilter, limit: number): Promise<number[]>;
   /** EXPLAIN output of the page query, one plan line per element (used by the index tests). */
   explainPage(filter: ProjectListFilter, order: ProjectListOrder, limit: number, offset: number): Promise<string[]>;
+  /**
+   * Up to `limit` live projects the user owns or collaborates on, owned ones first, each group
+   * most recently updated first. A project appears once, as owned when the user is both.
+   */
+  userProjects(userId: number, limit: number): Promise<UserProjectEntry[]>;
+  /** EXPLAIN output of the userProjects query (used by the index tests). */
+  explainUserProjects(userId: number, limit: number): Promise<string[]>;
 }
 
 function whereClause(filter: ProjectListFilter): Prisma.Sql {
@@ -31,6 +38,7 @@ function whereClause(filter: ProjectListFilter): Prisma.Sql {
   }
   if (filter.text !== undefined) parts.push(Prisma.sql`p.search_vector @@ websearch_to_tsquery('simple', ${filter.text})`);
   if (filter.ids) parts.push(filter.ids.length ? Prisma.sql`p.id IN (${Prisma.join(filter.ids)})` : Prisma.sql`FALSE`);
+  if (filter.ownerId !== undefined) parts.push(Prisma.sql`p.user_id = ${filter.ownerId}`);
   return Prisma.join(parts, ' AND ');
 }
 
@@ -46,6 +54,25 @@ function orderClause(order: ProjectListOrder): Prisma.Sql {
 
 function pageQuery(filter: ProjectListFilter, order: ProjectListOrder, limit: number, offset: number): Prisma.Sql {
   return Prisma.sql`SELECT p.id FROM projects p WHERE ${whereClause(filter)} ORDER BY ${orderClause(order)} LIMIT ${limit} OFFSET ${offset}`;
+}
+
+/**
+ * Two index lookups (projects.user_id and the (user_id, project_id) unique index of
+ * additional_rights) joined by UNION ALL instead of one OR across both tables, which PostgreSQL
+ * could only answer by scanning projects.
+ */
+function userProjectsQuery(userId: number, limit: number): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id, name, tiered_percentage, role FROM (
+      SELECT p.id, p.name, p.tiered_percentage, p.updated_at, 'owner' AS role, 0 AS rank
+        FROM projects p WHERE p.user_id = ${userId} AND p.deleted_at IS NULL
+      UNION ALL
+      SELECT p.id, p.name, p.tiered_percentage, p.updated_at, 'collaborator' AS role, 1 AS rank
+        FROM additional_rights a JOIN projects p ON p.id = a.project_id
+        WHERE a.user_id = ${userId} AND p.user_id <> ${userId} AND p.deleted_at IS NULL
+    ) mine
+    ORDER BY rank, updated_at DESC, id DESC
+    LIMIT ${limit}`;
 }
 
 export function createListRepo(db: Client, report: UnreadableReport): ListRepo {
@@ -68,6 +95,14 @@ export function createListRepo(db: Client, report: UnreadableReport): ListRepo {
     async matchingIds(filter, limit) {
       const rows = await db.$queryRaw<{ id: number }[]>`SELECT p.id FROM projects p WHERE ${whereClause(filter)} ORDER BY p.id LIMIT ${limit}`;
       return rows.map((r) => r.id);
+    },
+    async userProjects(userId, limit) {
+      const rows = await db.$queryRaw<{ id: number; name: string | null; tiered_percentage: number; role: ProjectRole }[]>(userProjectsQuery(userId, limit));
+      return rows.map((r) => ({ id: r.id, name: r.name, tieredPercentage: r.tiered_percentage, role: r.role }));
+    },
+    async explainUserProjects(userId, limit) {
+      const rows = await db.$queryRaw<{ 'QUERY PLAN': string }[]>`EXPLAIN ${userProjectsQuery(userId, limit)}`;
+      return rows.map((r) => r['QUERY PLAN']);
     },
     async explainPage(filter, order, limit, offset) {
       const rows = await db.$queryRaw<{ 'QUERY PLAN': string }[]>`EXPLAIN ${pageQuery(filter, order, limit, offset)}`;

@@ -22,9 +22,21 @@ export interface ProjectListFilter {
   /** websearch_to_tsquery syntax over the search document. */
   text?: string;
   ids?: number[];
+  /** Projects owned by this user (`user_id`; collaborators are not owners). */
+  ownerId?: number;
 }
 
 export interface ProjectListOrder {
   field: SortField;
   direction: SortDirection;
+}
+
+/** How a user is related to a project on their "my projects" list. */
+export type ProjectRole = 'owner' | 'collaborator';
+
+export interface UserProjectEntry {
+  id: number;
+  name: string | null;
+  tieredPercentage: number;
+  role: ProjectRole;
 }

@@ -147,6 +147,7 @@ export const listQuerySchema = z.object({
   page: z.string().regex(POSITIVE).optional(),
   as: z.enum(['badge', 'entry', 'edit']).optional(),
   section: z.string().optional(),
+  user_id: z.string().regex(/^[1-9][0-9]{0,9}$/).optional(),
 });
 
 export type ListQueryParams = z.infer<typeof listQuerySchema>;

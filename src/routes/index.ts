@@ -29,7 +29,7 @@ import { userRoutes } from './users.ts';
  *   GET  /projects/:id/badge.json       badges.ts   badge level as JSON
  *   GET  /projects/:id.json             badges.ts   full project JSON (upstream wire shape)
  *   GET  /badge_static/:value           badges.ts   badge image for a fixed value
- *   GET  /projects.json, /projects.csv  list.ts     project list/search (page of 20), as=badge|entry|edit lookups
+ *   GET  /projects.json, /projects.csv  list.ts     project list/search (page of 20), user_id owner filter, as=badge|entry|edit lookups
  *   GET  /projects.json?all=1, /projects.csv?all=1  export.ts  every live project, streamed in batches (before list.ts)
  *   GET  /projects?as=badge&url=…       list.ts     badge lookup without a session (HTML list: below)
  *   GET  /project_stats(.json|.csv)     stats.ts    daily statistics snapshots (JSON/CSV, no session)
@@ -48,6 +48,7 @@ import { userRoutes } from './users.ts';
  *   GET|POST /password_resets(/new)     accounts.ts ask for a reset link
  *   GET  /password_resets/:token        accounts.ts new-password form; POST sets it
  *   GET|POST /account(/password|/email|/delete)  profile.ts  own profile, password, email, deletion
+ *   GET  /account/projects              profile.ts  My projects: owned and collaborating, with role and badge
  *   GET  /email_changes/:token          profile.ts  confirm page; POST switches the address
  *   GET|POST /unsubscribe               profile.ts  signed one-click unsubscribe (no session, no CSRF)
  *   GET  /projects                      list.ts     HTML project list with filter form (before projects.ts)

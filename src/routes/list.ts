@@ -34,6 +34,7 @@ const ACCEPTED: Record<ListParam, string> = {
   page: 'a positive integer',
   as: 'badge, entry or edit',
   section: 'a level key',
+  user_id: 'a user id (a positive integer)',
 };
 
 /** Field errors of the list query as `{parameter: what is wrong or what is accepted}` for API clients. */

@@ -2,6 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { requireLogin } from '../http/auth.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { SUPPORTED_LOCALES } from '../i18n.ts';
+import type { CriteriaSet } from '../criteria/index.ts';
+import { MY_PROJECTS_MAX, type UserProjects } from '../services/list.ts';
+import { badgeLevelName } from '../services/scoring/index.ts';
 import { verifyUnsubscribe } from '../services/mail/unsubscribe.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import type { RouteContext } from './context.ts';
@@ -10,22 +13,44 @@ function body(req: Request): Record<string, unknown> {
   return req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
 }
 
-/** The signed-in user's own account: profile, email, password, deletion. */
+/** How many of the user's projects the account and home pages show before linking to the full list. */
+export const MY_PROJECTS_PREVIEW = 10;
+
+/** View model of views/partials/_my-projects.pug. */
+export function myProjectsView(criteria: CriteriaSet, userId: number, list: UserProjects, preview: boolean) {
+  return {
+    userId,
+    preview,
+    more: list.more,
+    max: MY_PROJECTS_MAX,
+    entries: list.entries.map((p) => ({ ...p, badgeLevel: badgeLevelName(criteria, p.tieredPercentage) })),
+  };
+}
+
+/** The signed-in user's own account: profile, email, password, deletion, their projects. */
 export function profileRoutes(ctx: RouteContext): Router {
   const router = Router();
 
-  const render = (res: Response, status: number, errors: FieldErrors = {}, input: Record<string, unknown> = {}) => {
-    res.status(status).render('profile/edit', { errors, input, locales: SUPPORTED_LOCALES });
+  const render = async (req: Request, res: Response, status: number, errors: FieldErrors = {}, input: Record<string, unknown> = {}) => {
+    const user = req.user!;
+    const mine = myProjectsView(ctx.criteria, user.id, await ctx.services.userProjects(user.id, MY_PROJECTS_PREVIEW), true);
+    res.status(status).render('profile/edit', { errors, input, locales: SUPPORTED_LOCALES, myProjects: mine });
   };
 
-  router.get('/account', requireLogin, (_req, res) => {
-    render(res, 200);
+  router.get('/account', requireLogin, async (req, res) => {
+    await render(req, res, 200);
+  });
+
+  router.get('/account/projects', requireLogin, async (req, res) => {
+    const user = req.user!;
+    const mine = myProjectsView(ctx.criteria, user.id, await ctx.services.userProjects(user.id, MY_PROJECTS_MAX), false);
+    res.render('profile/projects', { myProjects: mine });
   });
 
   router.post('/account', requireLogin, async (req, res) => {
     const outcome = await ctx.services.updateProfile(req.user!, body(req));
     if (!outcome.ok) {
-      render(res, 422, outcome.errors, body(req));
+      await render(req, res, 422, outcome.errors, body(req));
       return;
     }
     addFlash(req, 'success', 'profile:saved');
@@ -35,7 +60,7 @@ export function profileRoutes(ctx: RouteContext): Router {
   router.post('/account/password', requireLogin, async (req, res) => {
     const outcome = await ctx.services.changePassword(req.user!, body(req), req.sessionID);
     if (!outcome.ok) {
-      render(res, 422, outcome.errors);
+      await render(req, res, 422, outcome.errors);
       return;
     }
     addFlash(req, 'success', 'profile:password_changed');
@@ -45,7 +70,7 @@ export function profileRoutes(ctx: RouteContext): Router {
   router.post('/account/email', requireLogin, async (req, res) => {
     const outcome = await ctx.services.requestEmailChange(req.user!, body(req));
     if (!outcome.ok) {
-      render(res, 422, outcome.errors, { new_email: body(req).email });
+      await render(req, res, 422, outcome.errors, { new_email: body(req).email });
       return;
     }
     addFlash(req, 'info', 'profile:email_change_sent');
@@ -71,7 +96,7 @@ export function profileRoutes(ctx: RouteContext): Router {
   router.post('/account/delete', requireLogin, async (req, res, next) => {
     const outcome = await ctx.services.deleteAccount(req.user!, body(req));
     if (!outcome.ok) {
-      render(res, 422, outcome.errors);
+      await render(req, res, 422, outcome.errors);
       return;
     }
     req.logout((err) => {

@@ -8,7 +8,7 @@ import { addCollaborator, collaboratorsPage, removeCollaborator } from './collab
 import type { ServiceContext } from './context.ts';
 import { deleteProject, restoreProject } from './deletion.ts';
 import { projectExportBatches } from './export.ts';
-import { lookupProjectIds, projectCount, projectPage } from './list.ts';
+import { lookupProjectIds, projectCount, projectPage, userProjects } from './list.ts';
 import { changePassword, confirmEmailChange, deleteAccount, emailChangeTokenValid, requestEmailChange, unsubscribe, updateProfile } from './profile.ts';
 import { findProject, findProjectIncludingDeleted, mayPushToRepository, projectChanges, recentlyUpdatedProjects } from './project-reads.ts';
 import { createProject, updateProject } from './projects.ts';
@@ -49,7 +49,7 @@ export function bindServices(ctx: ServiceContext) {
     collaboratorsPage, addCollaborator, removeCollaborator,
     pendingTransfer, findTransfer, transfersOverview, offerTransfer, acceptTransfer, declineTransfer, cancelTransfer,
     // list, export, statistics
-    projectPage, projectCount, lookupProjectIds, projectExportBatches,
+    projectPage, projectCount, lookupProjectIds, userProjects, projectExportBatches,
     statsDays, feedProjects, currentStats, newProjectsPerMonth, mostCommonObstacles,
     // administration
     findAdminUser, listUsers, blockUser, unblockUser, deleteUser, listDeletedProjects, listChanges,

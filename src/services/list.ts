@@ -1,10 +1,10 @@
-import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder } from '../domain/list.ts';
+import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type UserProjectEntry } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import type { ServiceContext } from './context.ts';
 import { IN_PROGRESS } from './scoring/index.ts';
 import { z } from 'zod';
 import { canonicalUrl } from './urls.ts';
-import { addError, fieldErrors, hasErrors, isTextValid, parseForm, parseId, type FieldErrors, type FormResult } from './validation.ts';
+import { addError, fieldErrors, hasErrors, idSchema, isTextValid, parseForm, parseId, type FieldErrors, type FormResult } from './validation.ts';
 
 /**
  * Query parameters of GET /projects(.json|.csv): parsing and validation, no I/O.
@@ -14,7 +14,7 @@ import { addError, fieldErrors, hasErrors, isTextValid, parseForm, parseId, type
  * redirect: an API client asking for `gteq=abc` should learn that its query is wrong instead of
  * quietly receiving the unfiltered list.
  */
-export const LIST_PARAMS = ['status', 'gteq', 'lteq', 'url', 'pq', 'q', 'ids', 'sort', 'sort_direction', 'page', 'as', 'section'] as const;
+export const LIST_PARAMS = ['status', 'gteq', 'lteq', 'url', 'pq', 'q', 'ids', 'sort', 'sort_direction', 'page', 'as', 'section', 'user_id'] as const;
 export type ListParam = (typeof LIST_PARAMS)[number];
 
 export const PER_PAGE = 20;
@@ -119,6 +119,8 @@ const listQuerySchema = z
     as: z.enum(['badge', 'entry', 'edit']).optional(),
     // Any text: a section that is not a level key falls back to the first level.
     section: z.string().optional(),
+    // Whose entries: owners are public on every project page, so this needs no login.
+    user_id: idSchema.optional(),
   })
   .transform((p) => {
     const filter: ProjectListFilter = {};
@@ -134,6 +136,7 @@ const listQuerySchema = z
     if (p.pq !== undefined) filter.prefix = { tsquery: prefixTsquery(p.pq), likePattern: prefixLikePattern(p.pq) };
     if (p.q !== undefined) filter.text = p.q;
     if (p.ids !== undefined) filter.ids = p.ids;
+    if (p.user_id !== undefined) filter.ownerId = p.user_id;
     const order: ProjectListOrder = { field: p.sort, direction: p.sort_direction };
     return { filter, order, page: p.page, as: p.as, section: p.section };
   });
@@ -196,4 +199,20 @@ export function projectCount(ctx: ServiceContext, filter: ProjectListFilter): Pr
 /** Ids of at most two matching projects: enough for a lookup to tell "one" from "ambiguous". */
 export function lookupProjectIds(ctx: ServiceContext, filter: ProjectListFilter): Promise<number[]> {
   return ctx.db.list.matchingIds(filter, 2);
+}
+
+/** Most entries the "my projects" page shows; the owned ones are all reachable through the list's user_id. */
+export const MY_PROJECTS_MAX = 200;
+
+export interface UserProjects {
+  entries: UserProjectEntry[];
+  /** True when the user has more projects than `limit`. */
+  more: boolean;
+}
+
+/** The live projects a user owns or collaborates on (owned first), at most `limit` of them. */
+export async function userProjects(ctx: ServiceContext, userId: number, limit: number): Promise<UserProjects> {
+  const capped = Math.min(Math.max(limit, 1), MY_PROJECTS_MAX);
+  const rows = await ctx.db.list.userProjects(userId, capped + 1);
+  return { entries: rows.slice(0, capped), more: rows.length > capped };
 }
