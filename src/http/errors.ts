@@ -74,14 +74,26 @@ export function sendError(req: Request, res: Response, error: HttpError): void {
     res.json({ error: jsonMessage(res, error), details: error.details ?? null });
     return;
   }
-  // The 404 page is tiny and standalone: it must not echo the URL back.
-  res.render(error.status === 404 ? 'errors/not-found' : 'errors/error', { error });
+  renderErrorPage(res, 'errors/error', error);
+}
+
+/**
+ * Every error page uses the normal layout. No hreflang alternates: they carry the request path,
+ * and an error page never echoes the address back. An error before the locale middleware has no
+ * `t`, so the layout cannot be rendered; the code alone is sent then.
+ */
+function renderErrorPage(res: Response, view: string, error: HttpError): void {
+  if (typeof res.locals.t !== 'function') {
+    res.type('text/plain').send(error.code);
+    return;
+  }
+  res.render(view, { error, alternates: [] });
 }
 
 /** Seconds a client should wait before retrying while the database is away. */
 const RETRY_AFTER_SECONDS = 30;
 
-/** The database is away: a styled page (layout and stylesheet need no database) or JSON. */
+/** The database is away: the layout needs no database, so the page looks like any other. */
 function sendUnavailable(req: Request, res: Response, error: HttpError): void {
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
   const t = res.locals.t as ((key: string) => string) | undefined;
@@ -89,11 +101,7 @@ function sendUnavailable(req: Request, res: Response, error: HttpError): void {
     res.json({ error: t ? t(`errors.http.${error.code}`) : error.message, details: error.details ?? null });
     return;
   }
-  res.render('errors/unavailable', { error }, (renderError: Error | null, html: string) => {
-    // Without a locale (an error before the locale middleware) the page cannot be rendered.
-    if (renderError) res.type('text/plain').send(error.code);
-    else res.send(html);
-  });
+  renderErrorPage(res, 'errors/unavailable', error);
 }
 
 export function notFoundHandler(req: Request, _res: Response, next: NextFunction): void {

@@ -1,21 +1,42 @@
 import type { RequestHandler } from 'express';
-import { SUPPORTED_LOCALES } from '../i18n.ts';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '../i18n.ts';
 
 const LOCALE_PREFIX = new RegExp(`^/(${SUPPORTED_LOCALES.join('|')})(?=/|$)`);
+
+/**
+ * What a language tag in the first path segment looks like: a two-letter language, optionally
+ * with a two-letter region (`de`, `pt-BR`, `zh-cn`). No route has a two-letter first segment, so
+ * such a prefix is a language the site does not have (yet), not a mistyped page.
+ */
+const LANGUAGE_LIKE_PREFIX = /^\/[a-z]{2}(?:[-_][a-z]{2})?(?=\/|$)/i;
+
+const MACHINE_ROUTE = /^\/projects\/[1-9]\d*(\.json|\/badge(\.svg|\.json)?)(\?|$)/;
 
 /**
  * `/<locale>/...` addresses every HTML page in that language: the prefix is remembered and
  * removed before routing, so each route is written once. Machine routes (badges, project JSON)
  * have no locale: a prefixed request for them is sent permanently to the unprefixed address.
+ * A language the site lacks is sent (temporarily: it may be added later) to the same page in
+ * the default language, so links shared from another language version still work.
  */
 export const localePrefix: RequestHandler = (req, res, next) => {
   const match = LOCALE_PREFIX.exec(req.path);
   if (!match) {
+    const unknown = LANGUAGE_LIKE_PREFIX.exec(req.path);
+    // Only reads are redirected: a form posted to a made-up prefix would lose its body.
+    if (unknown && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Built from the parsed path, which starts with "/" (or is empty) after the prefix: the
+      // target stays on this site whatever the request line held.
+      const queryStart = req.originalUrl.indexOf('?');
+      const rest = req.path.slice(unknown[0].length) + (queryStart >= 0 ? req.originalUrl.slice(queryStart) : '');
+      res.redirect(302, MACHINE_ROUTE.test(rest) ? rest : `/${DEFAULT_LOCALE}${rest}`);
+      return;
+    }
     next();
     return;
   }
   const rest = req.url.slice(match[0].length) || '/';
-  if (/^\/projects\/[1-9]\d*(\.json|\/badge(\.svg|\.json)?)(\?|$)/.test(rest)) {
+  if (MACHINE_ROUTE.test(rest)) {
     res.redirect(301, rest);
     return;
   }

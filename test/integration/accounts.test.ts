@@ -155,7 +155,7 @@ describe('security headers and error pages', () => {
   });
 
   it('serves a minimal 404 that does not echo the URL', async () => {
-    const res = await request(t.app).get('/no/such/<b>page</b>').expect(404);
+    const res = await request(t.app).get('/none/such/<b>page</b>').expect(404);
     expect(res.text).toContain('Page not found');
     expect(res.text).not.toContain('such');
   });

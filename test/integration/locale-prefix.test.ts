@@ -31,8 +31,8 @@ describe('/<locale> prefixes', () => {
     await request(t.app).get(`/en/projects/${project.id}/badge`).expect(301).expect('location', `/projects/${project.id}/badge`);
   });
 
-  it('treat unknown locales as ordinary (missing) paths', async () => {
-    await request(t.app).get('/xx/login').expect(404);
+  it('send unknown locales to the default one; other first segments stay ordinary (missing) paths', async () => {
+    await request(t.app).get('/xx/login').expect(302).expect('location', '/en/login');
     await request(t.app).get('/english/login').expect(404);
   });
 });
