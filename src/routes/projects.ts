@@ -7,7 +7,7 @@ import { forbidden, notFound } from '../http/errors.ts';
 import { legacyLevel, parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { can, canCreateProject } from '../policies/projects.ts';
-import { projectPageView } from '../presenters/project-view.ts';
+import { criteriaFilter, editSectionAnchor, projectPageView, type CriteriaFilter } from '../presenters/project-view.ts';
 import { type FormInput } from '../services/projects.ts';
 import { isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
@@ -31,9 +31,9 @@ export function projectRoutes(ctx: RouteContext): Router {
     return level;
   }
 
-  function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors) {
+  function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors, filter: CriteriaFilter = 'all') {
     res.status(status).render('projects/edit', {
-      ...projectPageView(ctx.criteria, project, level, input),
+      ...projectPageView(ctx.criteria, project, level, input, filter),
       input,
       errors,
       existingProjectId: existingProjectId(errors),
@@ -73,7 +73,7 @@ export function projectRoutes(ctx: RouteContext): Router {
     // What anonymous visitors see is the same for everyone (no session, no flash), so a CDN may
     // keep it until the project changes (purged by its Surrogate-Key).
     if (!req.user && !req.session.flash?.length) cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
-    res.render('projects/show', { ...projectPageView(ctx.criteria, project, level), canEdit: can(req.user, 'edit', project), canTransfer: can(req.user, 'transfer', project), canDelete: can(req.user, 'delete', project) });
+    res.render('projects/show', { ...projectPageView(ctx.criteria, project, level, undefined, criteriaFilter(req.query.show)), canEdit: can(req.user, 'edit', project), canTransfer: can(req.user, 'transfer', project), canDelete: can(req.user, 'delete', project) });
   });
 
   /** Edit right, asking GitHub about push access only when nothing else already grants it. */
@@ -87,7 +87,7 @@ export function projectRoutes(ctx: RouteContext): Router {
     const level = levelParam(req);
     const project = await loadProject(ctx, req);
     if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
-    renderEdit(res, project, level, 200, {}, {});
+    renderEdit(res, project, level, 200, {}, {}, criteriaFilter(req.query.show));
   });
 
   const update = async (req: Request, res: Response) => {
@@ -103,13 +103,17 @@ export function projectRoutes(ctx: RouteContext): Router {
       return;
     }
     const { previousBadgeLevel, badgeLevel } = outcome.value;
+    // A section's own save button posts `section` (a button carries one value, so it stands for
+    // "continue" too); the confirmation is then shown in that section, where the anchor lands.
+    const anchor = input.after === 'exit' ? undefined : editSectionAnchor(level, input.section);
     if (badgeLevel !== previousBadgeLevel) {
       const lost = isLoss(ctx.criteria, 'metal', previousBadgeLevel, badgeLevel);
-      addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', { level: badgeLevel });
+      addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', anchor ? { level: badgeLevel, section: anchor } : { level: badgeLevel });
     } else {
-      addFlash(req, 'success', 'flash.project_saved');
+      addFlash(req, 'success', 'flash.project_saved', anchor ? { section: anchor } : undefined);
     }
-    const after = input.after === 'continue' ? `/projects/${project.id}/${level.key}/edit` : `/projects/${project.id}/${level.key}`;
+    const editPath = `/projects/${project.id}/${level.key}/edit`;
+    const after = anchor ? `${editPath}#${anchor}` : input.after === 'continue' ? editPath : `/projects/${project.id}/${level.key}`;
     res.redirect(303, after);
   };
   router.post('/projects/:id/:level/edit', requireLogin, update);

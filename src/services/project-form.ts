@@ -75,7 +75,10 @@ type DescriptiveField = keyof typeof DESCRIPTIVE;
 /** The create form asks only for what identifies the project; the rest is answered on the edit form. */
 const CREATE_FIELDS: readonly DescriptiveField[] = ['name', 'description', 'homepage_url', 'repo_url'];
 
-/** Fields that carry no project data: the CSRF token and the edit form's "save and continue" button. */
+/**
+ * Fields that carry no project data: the CSRF token, the edit form's "save and continue" button
+ * and the section whose save button was pressed (the route checks it against the level's sections).
+ */
 const ignored = z.unknown().optional();
 
 const STATUS_BY_LABEL = new Map<string, StatusCode>(STATUS_LABELS.map((label, code) => [label, code as StatusCode]));
@@ -134,6 +137,7 @@ function schemasFor(criteria: CriteriaSet): FormSchemas {
     ...answerShape,
     _csrf: ignored,
     after: ignored,
+    section: ignored,
   };
   const toForm = (value: Record<string, unknown>) => formOf(value, answerFields);
   const schemas: FormSchemas = {
