@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import type { ProjectWithOwner } from '../../src/db/types.ts';
+import { buildTestApp, type TestApp } from '../support/app.ts';
+import { createProject, createUser } from '../support/factories.ts';
+
+/** The badge snippets near the top of a project page, and the script that adds copy buttons. */
+
+let t: TestApp;
+let project: ProjectWithOwner;
+let page: string;
+
+const unescape = (html: string) =>
+  html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+function snippet(key: string): string {
+  const match = new RegExp(`<code id="badge-snippet-${key}">([^<]*)</code>`).exec(page);
+  expect(match, key).not.toBeNull();
+  return unescape(match![1]!);
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  const owner = await createUser(t.ctx, { name: 'Snippet Owner' });
+  project = await createProject(t.ctx, owner, { name: 'Snippet Project' });
+  const level = t.ctx.criteria.levels[0]!.key;
+  // Anonymous: README authors copy the snippet from the public page.
+  page = (await request(t.app).get(`/projects/${project.id}/${level}`).expect(200)).text;
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+describe('badge snippets on the project page', () => {
+  it('offers Markdown, HTML, reStructuredText and AsciiDoc, each pointing at PUBLIC_URL', () => {
+    const base = t.ctx.config.publicUrl;
+    const home = `${base}/projects/${project.id}`;
+    const image = `${home}/badge`;
+    expect(snippet('markdown')).toBe(`[![OpenSSF Best Practices](${image})](${home})`);
+    expect(snippet('html')).toBe(`<a href="${home}"><img alt="OpenSSF Best Practices" src="${image}"></a>`);
+    expect(snippet('rst')).toBe(`.. image:: ${image}\n   :alt: OpenSSF Best Practices\n   :target: ${home}`);
+    expect(snippet('asciidoc')).toBe(`image:${image}[OpenSSF Best Practices,link="${home}"]`);
+    for (const label of ['Markdown', 'HTML', 'reStructuredText', 'AsciiDoc']) expect(page).toContain(`>${label}</h3>`);
+  });
+
+  it('sits near the top: before the first criteria section', () => {
+    const snippets = page.indexOf('class="badge-snippets"');
+    expect(snippets).toBeGreaterThan(-1);
+    const firstCriterion = page.indexOf('class="criterion');
+    expect(firstCriterion).toBeGreaterThan(-1);
+    expect(snippets).toBeLessThan(firstCriterion);
+    // One set of snippets only.
+    expect(page.match(/id="badge-snippet-markdown"/g)).toHaveLength(1);
+  });
+
+  it('has an aria-live status region and the copy texts as data attributes for the script', () => {
+    expect(page).toMatch(/<p class="badge-snippets-status" role="status" aria-live="polite"><\/p>/);
+    expect(page).toContain('data-copy-label="Copy Markdown"');
+    expect(page).toContain('data-copied="Markdown snippet copied to the clipboard."');
+  });
+
+  it('loads one same-origin deferred script and no inline script', async () => {
+    const scripts = [...page.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, body] of scripts) {
+      expect(body, 'inline script').toBe('');
+      const src = /\bsrc="([^"]+)"/.exec(attrs!)?.[1];
+      expect(src, 'script without src').toBeDefined();
+      expect(src!.startsWith('/') && !src!.startsWith('//'), src).toBe(true);
+    }
+    expect(page).toContain('<script src="/js/badge-snippets.js" defer></script>');
+    expect(page).not.toMatch(/\son[a-z]+="/);
+    const js = await request(t.app).get('/js/badge-snippets.js').expect(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    expect(js.text).toContain('navigator.clipboard');
+    const csp = (await request(t.app).get(`/projects/${project.id}/${t.ctx.criteria.levels[0]!.key}`).expect(200)).headers['content-security-policy'] as string;
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+  });
+
+  it('the script holds no user-visible English: its texts come from the page', async () => {
+    const js = (await request(t.app).get('/js/badge-snippets.js').expect(200)).text;
+    const code = js.replace(/^\s*\/\/.*$/gm, '');
+    const literals = [...code.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+    for (const literal of literals) expect(literal, literal).not.toMatch(/^[A-Z][a-z]+ [a-z]/);
+  });
+});
