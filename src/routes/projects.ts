@@ -113,7 +113,8 @@ export function projectRoutes(ctx: RouteContext): Router {
       addFlash(req, 'success', 'flash.project_saved', anchor ? { section: anchor } : undefined);
     }
     const editPath = `/projects/${project.id}/${level.key}/edit`;
-    const after = anchor ? `${editPath}#${anchor}` : input.after === 'continue' ? editPath : `/projects/${project.id}/${level.key}`;
+    const stay = input.after === 'continue' || (input.after !== 'exit' && input.section !== undefined);
+    const after = anchor ? `${editPath}#${anchor}` : stay ? editPath : `/projects/${project.id}/${level.key}`;
     res.redirect(303, after);
   };
   router.post('/projects/:id/:level/edit', requireLogin, update);
