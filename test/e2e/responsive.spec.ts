@@ -108,17 +108,17 @@ test('every page type fits a 320 and a 390 px wide screen', async ({ browser, ba
     await alicePage.goto(`/projects/${projectId}/collaborators`);
     await alicePage.getByLabel('User id or email address').fill(String(bobId));
     await alicePage.getByRole('button', { name: 'Add collaborator' }).click();
-    await expect(alicePage.getByRole('status')).toContainText('is now a collaborator');
+    await expect(alicePage.locator('.flash[role=status]')).toContainText('is now a collaborator');
 
     await alicePage.goto(`/projects/${offeredId}/transfer`);
     await alicePage.getByLabel(/^New owner/).fill(bob.email);
     await alicePage.getByRole('button', { name: 'Send offer' }).click();
-    await expect(alicePage.getByRole('status')).toContainText('was offered to');
+    await expect(alicePage.locator('.flash[role=status]')).toContainText('was offered to');
 
     await alicePage.goto(`/projects/${deletedId}/delete`);
     await alicePage.getByRole('textbox').fill('This entry was registered twice by mistake; the other entry is the real one.');
     await alicePage.getByRole('button', { name: /delete/i }).click();
-    await expect(alicePage.getByRole('status')).toBeVisible();
+    await expect(alicePage.locator('.flash[role=status]')).toBeVisible();
   });
 
   const project = `/projects/${projectId}`;
