@@ -9,6 +9,8 @@ export interface BarChartInput {
   title: string;
   labels: readonly string[];
   values: readonly number[];
+  /** Extra class per bar (e.g. `level-gold`): the page's stylesheet may colour it. */
+  barClasses?: readonly (string | null)[];
   width?: number;
   height?: number;
 }
@@ -16,6 +18,8 @@ export interface BarChartInput {
 export interface LineSeries {
   name: string;
   values: readonly number[];
+  /** Extra class for the line and its legend entry, as for bars. */
+  className?: string;
 }
 
 export interface LineChartInput {
@@ -27,19 +31,47 @@ export interface LineChartInput {
   height?: number;
 }
 
+/** The y axis: whole-number ticks from 0 to `max`, `step` apart. */
+export interface AxisTicks {
+  max: number;
+  step: number;
+  ticks: number[];
+}
+
 const PALETTE = ['#1f6feb', '#2da44e', '#bf8700', '#8250df', '#cf222e', '#0a7f86'] as const;
-const MARGIN = { top: 28, right: 12, bottom: 44, left: 44 } as const;
+/** Scaled to the container's width by the stylesheet; 12 px text stays legible at phone widths. */
+const WIDTH = 640;
+const HEIGHT = 320;
+const FONT = 12;
+/** Average advance of a 12 px system-font digit or letter, to keep x labels from overlapping. */
+const CHAR_WIDTH = 7.2;
+const MARGIN = { top: 34, right: 16, bottom: 58, left: 52 } as const;
+const INK = '#1b1f24';
+const MUTED = '#57606a';
 
 function n(value: number): string {
   return Number.isFinite(value) ? String(Math.round(value * 100) / 100) : '0';
 }
 
-/** A "nice" upper bound for the y axis (1, 2, 5 × 10^k), at least 1. */
-export function niceMax(max: number): number {
-  if (!(max > 0)) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (max <= step * magnitude) return step * magnitude;
-  return 10 * magnitude;
+function classes(base: string, extra: string | null | undefined): string {
+  return extra ? `${base} ${escapeHtml(extra)}` : base;
+}
+
+/**
+ * Counts of projects are whole numbers, so the axis never shows a fraction: the step is 1, 2
+ * or 5 × 10^k and at least 1, chosen so that at most `maxIntervals` steps reach `max`.
+ */
+export function axisTicks(max: number, maxIntervals = 5): AxisTicks {
+  const top = Number.isFinite(max) && max > 0 ? Math.ceil(max) : 1;
+  const intervals = Math.max(1, Math.floor(maxIntervals));
+  let step: number | undefined;
+  for (let magnitude = 1; step === undefined; magnitude *= 10) {
+    step = [1, 2, 5].map((m) => m * magnitude).find((s) => Math.ceil(top / s) <= intervals);
+  }
+  const last = Math.ceil(top / step) * step;
+  const ticks: number[] = [];
+  for (let v = 0; v <= last; v += step) ticks.push(v);
+  return { max: last, step, ticks };
 }
 
 function open(title: string, width: number, height: number, description: string): string {
@@ -47,84 +79,87 @@ function open(title: string, width: number, height: number, description: string)
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="${t}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<title>${t}</title><desc>${escapeHtml(description)}</desc>` +
-    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold" fill="#1f2328">${t}</text>`
+    `<text x="${MARGIN.left}" y="20" font-size="15" font-weight="bold" fill="${INK}">${t}</text>`
   );
 }
 
-function axes(width: number, height: number, yMax: number): string {
+function axes(width: number, height: number, y: AxisTicks): string {
   const plotBottom = height - MARGIN.bottom;
   const plotHeight = plotBottom - MARGIN.top;
   let out = '';
-  for (const fraction of [0, 0.5, 1]) {
-    const y = plotBottom - fraction * plotHeight;
-    out += `<line x1="${MARGIN.left}" y1="${n(y)}" x2="${width - MARGIN.right}" y2="${n(y)}" stroke="#d0d7de" stroke-width="1"/>`;
-    out += `<text x="${MARGIN.left - 6}" y="${n(y + 4)}" font-size="10" text-anchor="end" fill="#57606a">${n(yMax * fraction)}</text>`;
+  for (const tick of y.ticks) {
+    const at = plotBottom - (tick / y.max) * plotHeight;
+    out += `<line x1="${MARGIN.left}" y1="${n(at)}" x2="${width - MARGIN.right}" y2="${n(at)}" stroke="${tick === 0 ? '#8c959f' : '#d0d7de'}" stroke-width="1"/>`;
+    out += `<text class="tick" x="${MARGIN.left - 8}" y="${n(at + FONT / 3)}" font-size="${FONT}" text-anchor="end" fill="${MUTED}">${tick}</text>`;
   }
   return out;
 }
 
 /** Only every k-th x label is drawn when there are many, so labels never overlap. */
-function labelStep(count: number, plotWidth: number): number {
-  return Math.max(1, Math.ceil(count / Math.max(1, Math.floor(plotWidth / 40))));
+function labelStep(labels: readonly string[], plotWidth: number): number {
+  const longest = Math.max(1, ...labels.map((l) => l.length));
+  const room = longest * CHAR_WIDTH + 10;
+  return Math.max(1, Math.ceil(labels.length / Math.max(1, Math.floor(plotWidth / room))));
+}
+
+function xLabel(x: number, y: number, label: string): string {
+  return `<text x="${n(x)}" y="${y}" font-size="${FONT}" text-anchor="middle" fill="${MUTED}">${escapeHtml(label)}</text>`;
 }
 
 export function barChart(input: BarChartInput): string {
-  const width = input.width ?? 640;
-  const height = input.height ?? 240;
+  const width = input.width ?? WIDTH;
+  const height = input.height ?? HEIGHT;
   const values = input.values.map((v) => (Number.isFinite(v) && v > 0 ? v : 0));
-  const yMax = niceMax(Math.max(0, ...values));
+  const y = axisTicks(Math.max(0, ...values));
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const plotBottom = height - MARGIN.bottom;
   const plotHeight = plotBottom - MARGIN.top;
   const slot = values.length > 0 ? plotWidth / values.length : plotWidth;
   const barWidth = Math.max(1, slot * 0.7);
-  const step = labelStep(values.length, plotWidth);
+  const step = labelStep(input.labels, plotWidth);
   const summary = input.labels.map((l, i) => `${l}: ${n(values[i] ?? 0)}`).join('; ');
-  let out = open(input.title, width, height, summary) + axes(width, height, yMax);
+  let out = open(input.title, width, height, summary) + axes(width, height, y);
   values.forEach((value, i) => {
     const label = input.labels[i] ?? '';
-    const h = (value / yMax) * plotHeight;
+    const h = (value / y.max) * plotHeight;
     const x = MARGIN.left + i * slot + (slot - barWidth) / 2;
-    out += `<rect x="${n(x)}" y="${n(plotBottom - h)}" width="${n(barWidth)}" height="${n(h)}" fill="${PALETTE[0]}"><title>${escapeHtml(`${label}: ${n(value)}`)}</title></rect>`;
-    if (i % step === 0) {
-      out += `<text x="${n(x + barWidth / 2)}" y="${plotBottom + 14}" font-size="10" text-anchor="middle" fill="#57606a">${escapeHtml(label)}</text>`;
-    }
+    // The dark outline keeps light fills (silver, gold) distinct from the white background.
+    out += `<rect class="${classes('bar', input.barClasses?.[i])}" x="${n(x)}" y="${n(plotBottom - h)}" width="${n(barWidth)}" height="${n(h)}" fill="${PALETTE[0]}" stroke="${INK}" stroke-width="1"><title>${escapeHtml(`${label}: ${n(value)}`)}</title></rect>`;
+    if (i % step === 0) out += xLabel(x + barWidth / 2, plotBottom + FONT + 6, label);
   });
   return `${out}</svg>`;
 }
 
 export function lineChart(input: LineChartInput): string {
-  const width = input.width ?? 640;
-  const height = input.height ?? 260;
+  const width = input.width ?? WIDTH;
+  const height = input.height ?? HEIGHT;
   const count = input.labels.length;
   const all = input.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
-  const yMax = niceMax(Math.max(0, ...all));
+  const y = axisTicks(Math.max(0, ...all));
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const plotBottom = height - MARGIN.bottom;
   const plotHeight = plotBottom - MARGIN.top;
   const xAt = (i: number) => MARGIN.left + (count <= 1 ? plotWidth / 2 : (i * plotWidth) / (count - 1));
-  const yAt = (v: number) => plotBottom - ((Number.isFinite(v) ? Math.max(0, v) : 0) / yMax) * plotHeight;
+  const yAt = (v: number) => plotBottom - ((Number.isFinite(v) ? Math.max(0, v) : 0) / y.max) * plotHeight;
   const summary = input.series.map((s) => `${s.name}: ${n(s.values.at(-1) ?? 0)}`).join('; ');
-  let out = open(input.title, width, height, summary) + axes(width, height, yMax);
-  const step = labelStep(count, plotWidth);
+  let out = open(input.title, width, height, summary) + axes(width, height, y);
+  const step = labelStep(input.labels, plotWidth);
   input.labels.forEach((label, i) => {
-    if (i % step === 0) {
-      out += `<text x="${n(xAt(i))}" y="${plotBottom + 14}" font-size="10" text-anchor="middle" fill="#57606a">${escapeHtml(label)}</text>`;
-    }
+    if (i % step === 0) out += xLabel(xAt(i), plotBottom + FONT + 6, label);
   });
   input.series.forEach((series, s) => {
     const color = PALETTE[s % PALETTE.length]!;
     const points = series.values.slice(0, count).map((v, i) => `${n(xAt(i))},${n(yAt(v))}`);
     if (points.length > 1) {
-      out += `<polyline points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="2"><title>${escapeHtml(series.name)}</title></polyline>`;
+      out += `<polyline class="${classes('series', series.className)}" points="${points.join(' ')}" fill="none" stroke="${color}" stroke-width="2.5"><title>${escapeHtml(series.name)}</title></polyline>`;
     } else if (points.length === 1) {
-      const [x, y] = points[0]!.split(',');
-      out += `<circle cx="${x}" cy="${y}" r="3" fill="${color}"><title>${escapeHtml(series.name)}</title></circle>`;
+      const [x, yy] = points[0]!.split(',');
+      out += `<circle class="${classes('series', series.className)}" cx="${x}" cy="${yy}" r="4" fill="${color}"><title>${escapeHtml(series.name)}</title></circle>`;
     }
     // Legend below the axis labels.
-    const lx = MARGIN.left + s * 110;
-    out += `<rect x="${lx}" y="${height - 16}" width="10" height="10" fill="${color}"/>`;
-    out += `<text x="${lx + 14}" y="${height - 7}" font-size="10" fill="#1f2328">${escapeHtml(series.name)}</text>`;
+    const lx = MARGIN.left + s * 140;
+    out += `<rect class="${classes('swatch', series.className)}" x="${lx}" y="${height - 20}" width="12" height="12" fill="${color}" stroke="${INK}" stroke-width="1"/>`;
+    out += `<text x="${lx + 18}" y="${height - 10}" font-size="${FONT}" fill="${INK}">${escapeHtml(series.name)}</text>`;
   });
   return `${out}</svg>`;
 }

@@ -93,8 +93,6 @@ export function statsPageRoutes(ctx: RouteContext): Router {
         title: t(`stats:page.${p.key}`),
         labels: p.bands.map((b) => t('stats:page.band', { band: b.band })),
         values: p.bands.map((b) => b.count),
-        width: 420,
-        height: 220,
       }),
     }));
     const rows = statsRows(days);
@@ -104,9 +102,9 @@ export function statsPageRoutes(ctx: RouteContext): Router {
           labels: rows.map((r) => r.date),
           series: [
             { name: t('stats:page.series_total'), values: rows.map((r) => r.values.total_projects ?? r.values.percent_ge_0 ?? 0) },
-            { name: t('stats:page.series_passing'), values: rows.map((r) => r.values.percent_ge_100 ?? 0) },
-            { name: t('stats:page.series_silver'), values: rows.map((r) => r.values.percent_1_ge_100 ?? 0) },
-            { name: t('stats:page.series_gold'), values: rows.map((r) => r.values.percent_2_ge_100 ?? 0) },
+            { name: t('stats:page.series_passing'), values: rows.map((r) => r.values.percent_ge_100 ?? 0), className: 'level-passing' },
+            { name: t('stats:page.series_silver'), values: rows.map((r) => r.values.percent_1_ge_100 ?? 0), className: 'level-silver' },
+            { name: t('stats:page.series_gold'), values: rows.map((r) => r.values.percent_2_ge_100 ?? 0), className: 'level-gold' },
           ],
         })
       : null;
@@ -118,8 +116,7 @@ export function statsPageRoutes(ctx: RouteContext): Router {
         title: t('stats:page.by_level'),
         labels: levels.map((l) => t(`badge_levels.${l.key}`, { defaultValue: l.key })),
         values: levels.map((l) => l.count),
-        width: 420,
-        height: 220,
+        barClasses: levels.map((l) => `level-${l.key}`),
       }),
       months,
       monthsCount: MONTHS,
@@ -130,6 +127,7 @@ export function statsPageRoutes(ctx: RouteContext): Router {
       }),
       progress,
       history,
+      historyRows: rows,
     });
   });
 

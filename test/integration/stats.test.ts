@@ -131,6 +131,20 @@ describe('GET /project_stats with snapshots', () => {
     expectNoInlineStyleOrScript(res.text);
   });
 
+  it('follows every chart with its numbers as a folded table, axis ticks in whole projects', async () => {
+    const res = await request(t.app).get('/project_stats').expect(200);
+    const charts = res.text.match(/<svg /g) ?? [];
+    // Level, three progress bands, months and history.
+    expect(charts).toHaveLength(6);
+    const folded = [...res.text.matchAll(/<\/svg><\/div><details class="chart-data"><summary>([^<]+)<\/summary><table class="projects">/g)].map((m) => m[1]);
+    expect(folded).toHaveLength(charts.length);
+    expect(folded).toContain('Projects by badge level: the numbers as a table');
+    expect(folded).toContain('Passing badges over time: the numbers as a table');
+    expect(res.text).toMatch(/<details class="chart-data">(?:(?!<\/details>)[\s\S])*<th scope="row">2026-03-02<\/th><td>7<\/td>/);
+    for (const m of res.text.matchAll(/<text class="tick"[^>]*>([^<]+)<\/text>/g)) expect(m[1]).toMatch(/^\d+$/);
+    expect(res.text).toContain('<rect class="bar level-gold"');
+  });
+
   it('is linked from the navigation', async () => {
     const res = await request(t.app).get('/en').expect(200);
     expect(res.text).toContain('href="/project_stats"');

@@ -1,18 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, lineChart, niceMax } from '../../src/presenters/charts.ts';
+import { axisTicks, barChart, lineChart } from '../../src/presenters/charts.ts';
 import { statsCsv } from '../../src/presenters/stats-csv.ts';
-import { secondsUntilNextSnapshot } from '../../src/services/stats.ts';
+import { secondsUntilNextSnapshot } from '../../src/services/stats.ts';describe('axisTicks', () => {
+  const wholeNumbers = (ticks: number[]) => ticks.every((v) => Number.isInteger(v));
 
-describe('niceMax', () => {
-  it('rounds up to 1, 2 or 5 times a power of ten', () => {
-    expect(niceMax(0)).toBe(1);
-    expect(niceMax(Number.NaN)).toBe(1);
-    expect(niceMax(1)).toBe(1);
-    expect(niceMax(3)).toBe(5);
-    expect(niceMax(7)).toBe(10);
-    expect(niceMax(101)).toBe(200);
+  it('counts in ones for small maxima, never in fractions', () => {
+    expect(axisTicks(1)).toEqual({ max: 1, step: 1, ticks: [0, 1] });
+    expect(axisTicks(3)).toEqual({ max: 3, step: 1, ticks: [0, 1, 2, 3] });
+    expect(axisTicks(5).ticks).toEqual([0, 1, 2, 3, 4, 5]);
+    // 0.4 projects cannot happen; a fractional input still gets whole ticks.
+    expect(axisTicks(0.4)).toEqual({ max: 1, step: 1, ticks: [0, 1] });
+  });
+
+  it('has an axis for no data at all', () => {
+    for (const max of [0, -3, Number.NaN, Number.POSITIVE_INFINITY]) expect(axisTicks(max)).toEqual({ max: 1, step: 1, ticks: [0, 1] });
+  });
+
+  it('steps by 1, 2 or 5 times a power of ten, with at most five intervals', () => {
+    expect(axisTicks(7)).toEqual({ max: 8, step: 2, ticks: [0, 2, 4, 6, 8] });
+    expect(axisTicks(12)).toEqual({ max: 15, step: 5, ticks: [0, 5, 10, 15] });
+    expect(axisTicks(101)).toEqual({ max: 150, step: 50, ticks: [0, 50, 100, 150] });
+    expect(axisTicks(1000).step).toBe(200);
+    expect(axisTicks(12_345)).toEqual({ max: 15_000, step: 5000, ticks: [0, 5000, 10_000, 15_000] });
+  });
+
+  it('always reaches the maximum with whole, evenly spaced ticks', () => {
+    for (let max = 1; max <= 5000; max += max < 50 ? 1 : 37) {
+      const { max: top, step, ticks } = axisTicks(max);
+      expect(wholeNumbers(ticks), `max ${max}`).toBe(true);
+      expect(top).toBeGreaterThanOrEqual(max);
+      expect(ticks.length - 1).toBeLessThanOrEqual(5);
+      expect(ticks.at(-1)).toBe(top);
+      expect(/^[125]0*$/.test(String(step)), `step ${step} for ${max}`).toBe(true);
+      // The axis ends at the first tick at or above the maximum: no empty band on top.
+      expect(top - step).toBeLessThan(max);
+    }
+  });
+
+  it('honours a different number of intervals', () => {
+    expect(axisTicks(10, 10).step).toBe(1);
+    expect(axisTicks(10, 2).step).toBe(5);
   });
 });
+
+
 
 describe('barChart', () => {
   const svg = barChart({ title: 'Levels <&> "q"', labels: ['a<b', 'c'], values: [4, 2] });
@@ -28,11 +59,34 @@ describe('barChart', () => {
   });
 
   it('draws one bar per value scaled to the nice maximum, without style attributes', () => {
-    const bars = [...svg.matchAll(/<rect x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"/g)].map((m) => Number(m[1]));
+    const bars = [...svg.matchAll(/<rect class="bar" x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"/g)].map((m) => Number(m[1]));
     expect(bars).toHaveLength(2);
     expect(bars[0]).toBeCloseTo(bars[1]! * 2, 1);
     expect(svg).not.toMatch(/style=/);
     expect(svg).not.toMatch(/<script/);
+  });
+
+  it('labels the axis with whole project counts in text of at least 12 px', () => {
+    const small = barChart({ title: 'Few', labels: ['a', 'b', 'c'], values: [1, 3, 2] });
+    const ticks = [...small.matchAll(/<text class="tick"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+    expect(ticks).toEqual(['0', '1', '2', '3']);
+    const sizes = [...small.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
+  });
+
+  it('is 640 by 320 by default and carries the classes given per bar', () => {
+    const out = barChart({ title: 'Levels', labels: ['passing', 'gold'], values: [2, 1], barClasses: ['level-passing', null] });
+    expect(out).toContain('viewBox="0 0 640 320"');
+    expect(out).toContain('<rect class="bar level-passing"');
+    expect(out.match(/<rect class="bar"/g)).toHaveLength(1);
+  });
+
+  it('does not overlap long x labels', () => {
+    const labels = Array.from({ length: 24 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
+    const out = barChart({ title: 'Months', labels, values: labels.map(() => 1) });
+    const drawn = labels.filter((l) => out.includes(`>${l}</text>`));
+    expect(drawn.length).toBeGreaterThan(1);
+    expect(drawn.length).toBeLessThanOrEqual(24 / 2);
   });
 
   it('treats negative and non-finite values as zero', () => {
