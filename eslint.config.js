@@ -92,4 +92,9 @@ export default tseslint.config(
     files: ['public/js/**/*.js'],
     languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
   },
+  // The edit form's script is a module so that it can import the rules the unit tests load too.
+  {
+    files: ['public/js/criteria-form.js', 'public/js/criteria-rules.js'],
+    languageOptions: { sourceType: 'module' },
+  },
 );

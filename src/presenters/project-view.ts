@@ -2,22 +2,25 @@ import type { CriteriaSet, Criterion, Level } from '../criteria/index.ts';
 import { displayId } from '../criteria/index.ts';
 import type { ProjectWithOwner, StoredAnswer } from '../domain/project.ts';
 import { storedPercentage } from '../services/project-scores.ts';
-import { STATUS, STATUS_LABELS, badgeLevelName, criterionResult, isEnough, sectionProgress, type CriterionResult, type StatusCode } from '../services/scoring/index.ts';
+import { STATUS, STATUS_LABELS, badgeLevelName, criterionResult, criterionRule, isEnough, sectionProgress, type CriterionResult, type CriterionRule, type StatusCode } from '../services/scoring/index.ts';
 
 /**
  * What the maintainer reads next to a criterion: the answer combined with what the scoring engine
  * made of it, so "Met" that does not count yet never looks like a plain "Met".
  */
-export type AnswerState =
-  | 'not_answered'
-  | 'met'
-  | 'met_needs_url'
-  | 'met_needs_justification'
-  | 'unmet'
-  | 'unmet_accepted'
-  | 'unmet_needs_justification'
-  | 'na'
-  | 'na_needs_justification';
+export const ANSWER_STATES = [
+  'not_answered',
+  'met',
+  'met_needs_url',
+  'met_needs_justification',
+  'unmet',
+  'unmet_accepted',
+  'unmet_needs_justification',
+  'na',
+  'na_needs_justification',
+] as const;
+
+export type AnswerState = (typeof ANSWER_STATES)[number];
 
 export interface StatusOptionView {
   /** The submitted value: 'Met' | 'Unmet' | 'N/A' | '?'. */
@@ -44,6 +47,10 @@ export interface CriterionView {
   justificationOptional: StatusOptionView['key'][];
   /** Symbol shown next to the criterion: passing ✓, barely –, failing ✗, anything else ?. */
   symbol: 'passing' | 'barely' | 'failing' | 'unknown';
+  /** What the result depends on, rendered for the edit page's script to recompute it live. */
+  rule: CriterionRule;
+  /** Whether the criterion counts towards the level (neither future nor obsolete). */
+  active: boolean;
 }
 
 export interface SectionView {
@@ -59,6 +66,8 @@ export interface SectionView {
   groups: { minor: string; anchor: string; criteria: CriterionView[] }[];
   /** Criteria of the section left out by the filter. */
   hidden: number;
+  /** Of those, the ones that count towards the section's progress (the script cannot see them). */
+  hiddenActive: number;
 }
 
 /** `open` lists only the criteria whose answers do not count yet (unanswered included). */
@@ -71,6 +80,8 @@ export interface LevelView {
   sections: SectionView[];
   /** Criteria of the level whose answers do not count yet. */
   open: number;
+  /** Every answer state, so the edit page can give its script the text of each. */
+  answerStates: readonly AnswerState[];
 }
 
 export interface ProjectPageView {
@@ -174,6 +185,7 @@ export function levelView(project: ProjectWithOwner, level: Level, input: Record
       justification: typeof justification === 'string' ? justification : stored.justification,
     };
   };
+  const activeCriteria = new Set(level.active);
   const criterionView = (criterion: Criterion): CriterionView => {
     const answer = answerFor(criterion);
     const result = criterionResult(criterion, answer);
@@ -188,6 +200,8 @@ export function levelView(project: ProjectWithOwner, level: Level, input: Record
       statusOptions: statusOptions(criterion),
       justificationOptional: justificationOptional(criterion),
       symbol: symbolOf(result),
+      rule: criterionRule(criterion),
+      active: activeCriteria.has(criterion),
     };
   };
   const progress = sectionProgress(level, project.answers);
@@ -198,11 +212,13 @@ export function levelView(project: ProjectWithOwner, level: Level, input: Record
     const met = progress[i]?.met ?? 0;
     const total = progress[i]?.total ?? 0;
     let hidden = 0;
+    let hiddenActive = 0;
     const groups = section.groups.map((group) => {
       const all = group.criteria.map(criterionView);
       open += all.filter((c) => !c.counts).length;
       const shown = filter === 'open' ? all.filter((c) => !c.counts) : all;
       hidden += all.length - shown.length;
+      hiddenActive += all.filter((c) => c.active && !shown.includes(c)).length;
       const base = `${sectionAnchor(keys[i]!)}-${slug(group.minor)}`;
       let anchor = base;
       for (let n = 2; groupAnchors.has(anchor); n++) anchor = `${base}-${n}`;
@@ -218,9 +234,10 @@ export function levelView(project: ProjectWithOwner, level: Level, input: Record
       percent: total === 0 ? 0 : Math.floor((met * 100) / total),
       groups: groups.filter((g) => g.criteria.length > 0),
       hidden,
+      hiddenActive,
     };
   });
-  return { level, percentage: storedPercentage(project, level), filter, sections, open };
+  return { level, percentage: storedPercentage(project, level), filter, sections, open, answerStates: ANSWER_STATES };
 }
 
 /** The filter asked for by a `show` query parameter; anything unknown shows everything. */

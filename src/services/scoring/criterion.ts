@@ -27,14 +27,29 @@ export function justificationGood(text: string | null | undefined): boolean {
 
 export type CriterionResult = 'passing' | 'barely' | 'failing' | 'url_required' | 'justification_required' | 'unknown';
 
-function metResult(c: Criterion, justification: string | null): CriterionResult {
+/**
+ * The only properties of a criterion its result depends on. The edit page hands exactly these to
+ * the browser (public/js/criteria-rules.js), so the live result can be checked against this one.
+ */
+export type CriterionRule = Pick<Criterion, 'category' | 'met_url_required' | 'met_justification_required' | 'na_justification_required'>;
+
+export function criterionRule(c: CriterionRule): CriterionRule {
+  return {
+    category: c.category,
+    met_url_required: c.met_url_required,
+    met_justification_required: c.met_justification_required,
+    na_justification_required: c.na_justification_required,
+  };
+}
+
+function metResult(c: CriterionRule, justification: string | null): CriterionResult {
   // URL first: a URL-required criterion with a long text but no URL must ask for the URL.
   if (c.met_url_required && !containsUrl(justification)) return 'url_required';
   if (c.met_justification_required && !justificationGood(justification)) return 'justification_required';
   return 'passing';
 }
 
-function unmetResult(c: Criterion, justification: string | null): CriterionResult {
+function unmetResult(c: CriterionRule, justification: string | null): CriterionResult {
   switch (c.category) {
     case 'SUGGESTED':
       // Declining a suggestion is a legitimate answer; it still counts.
@@ -46,14 +61,14 @@ function unmetResult(c: Criterion, justification: string | null): CriterionResul
   }
 }
 
-function naResult(c: Criterion, justification: string | null): CriterionResult {
+function naResult(c: CriterionRule, justification: string | null): CriterionResult {
   // N/A is scored for any criterion; input validation is what refuses N/A where not allowed.
   if (c.na_justification_required && !justificationGood(justification)) return 'justification_required';
   return 'passing';
 }
 
 /** Result of one criterion at one level (§4.2). Each level passes its own definition of a shared id. */
-export function criterionResult(c: Criterion, answer: Answer | undefined): CriterionResult {
+export function criterionResult(c: CriterionRule, answer: Answer | undefined): CriterionResult {
   const justification = answer?.justification ?? null;
   switch (answer?.status) {
     case STATUS.met:

@@ -8,10 +8,12 @@ export {
   MIN_JUSTIFICATION_LENGTH,
   containsUrl,
   criterionResult,
+  criterionRule,
   isComment,
   isEnough,
   justificationGood,
   type CriterionResult,
+  type CriterionRule,
 } from './criterion.ts';
 export { levelPercentage, sectionProgress, type SectionProgress } from './level.ts';
 export { IN_PROGRESS, badgeLevelFromTiered, badgeLevelName, badgeLevelNames, isLoss, rankOfBadgeLevel, tieredPercentage } from './badge.ts';
