@@ -13,6 +13,9 @@ export function watchForErrors(page: Page, label = ''): string[] {
     errors.push(`${prefix}page error: ${error.message}`);
   });
   page.on('requestfailed', (request) => {
+    // Cancelled by the next navigation: the browser fetches the favicon after the load event,
+    // which a test that moves on at once interrupts. CSP refusals and network errors differ.
+    if (request.failure()?.errorText === 'net::ERR_ABORTED') return;
     errors.push(`${prefix}request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ''}`);
   });
   return errors;
