@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { watchForErrors } from './browser-errors.ts';
+import { linkFrom, waitForMail } from './mailbox.ts';
 import { adminPages, anonymousPages, buildSite, ownerPages, type Visit } from './site.ts';
 
 /**
@@ -111,6 +112,31 @@ test('every page type passes axe (WCAG 2.1 A and AA) at 1280 and 390 px', async 
     await alice.getByRole('button', { name: 'Add collaborator' }).click();
     await expect(alice.locator('.form-errors')).toBeVisible();
     await check(alice, 'collaborators with errors', found);
+
+    // The form's own fields are checked on the server only (novalidate).
+    await alice.goto(`/projects/${site.projectId}/passing/edit`);
+    await alice.getByLabel('Project home page URL', { exact: true }).fill('not an address');
+    await alice.getByRole('button', { name: 'Save and continue' }).first().click();
+    await expect(alice.locator('#error-summary')).toBeFocused();
+    await check(alice, 'project form with errors', found);
+  });
+
+  await test.step('password reset: sent, the form from the mail, its errors, an unknown link', async () => {
+    const { anonymous } = site;
+    await anonymous.goto('/password_resets/new');
+    await anonymous.getByLabel(/^Email address/).fill(site.people.alice.email);
+    await anonymous.getByRole('button', { name: 'Send reset link' }).click();
+    await check(anonymous, 'password reset sent', found);
+    const mail = await waitForMail(site.people.alice.email, /password/i);
+    await anonymous.goto(linkFrom(mail, '/password_resets/'));
+    await check(anonymous, 'password reset form', found);
+    await anonymous.getByLabel(/^Password/).fill('one long passphrase nobody guesses');
+    await anonymous.getByLabel(/^Confirm password/).fill('another long passphrase nobody guesses');
+    await anonymous.getByRole('button', { name: 'Set new password' }).click();
+    await expect(anonymous.locator('#error-summary')).toBeFocused();
+    await check(anonymous, 'password reset with errors', found);
+    await anonymous.goto('/password_resets/not-a-token');
+    await check(anonymous, 'password reset, unknown link', found);
   });
 
   await test.step('too many login attempts (429)', async () => {

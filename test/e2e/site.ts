@@ -77,6 +77,7 @@ export interface Site {
   /** An administrator. */
   bob: Page;
   anonymous: Page;
+  people: { alice: Person; bob: Person };
   /** What each browser reported as an error (CSP violations appear here). */
   errors: { alice: string[]; bob: string[]; anonymous: string[] };
   aliceId: number;
@@ -135,6 +136,7 @@ export async function buildSite(browser: Browser, baseURL: string | undefined, v
     alice: alicePage,
     bob: bobPage,
     anonymous,
+    people: { alice, bob },
     errors: { alice: aliceErrors, bob: bobErrors, anonymous: anonymousErrors },
     aliceId,
     bobId,
