@@ -176,7 +176,6 @@ function start(form) {
   form.addEventListener('input', (event) => {
     if (event.target instanceof HTMLTextAreaElement) update();
   });
-  form.setAttribute('data-live-ready', '');
 }
 
 const form = document.querySelector('form.criteria-form[data-live]');
