@@ -3,28 +3,43 @@ import { DatabaseUnavailable, InvalidText } from '../domain/errors.ts';
 import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import { redactedError, type Logger } from '../logger.ts';
 
-/** An error whose status and message are safe to show to the client. */
+/**
+ * An error whose status and message are safe to show to the client. The text shown is the
+ * translation of `key` (locales: `errors.*`); `message` is only what logs and a response sent
+ * before the locale is known fall back to.
+ */
 export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: unknown;
+  readonly key: string;
 
-  constructor(status: number, code: string, message: string, details?: unknown) {
+  constructor(status: number, code: string, message: string, details?: unknown, key = `errors.http.${code}`) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.code = code;
     this.details = details;
+    this.key = key;
   }
 }
 
-export const notFound = (what = 'The requested page'): HttpError => new HttpError(404, 'not_found', `${what} was not found.`);
-/**
- * Without a message the page shows the translated generic text; with one, the specific message
- * (a code without a translation falls back to the message on the error page).
- */
-export const forbidden = (message?: string): HttpError =>
-  message ? new HttpError(403, 'forbidden_detail', message) : new HttpError(403, 'forbidden', 'You are not allowed to do that.');
+/** What a 404 is about; each has its sentence in locales (`errors.not_found.<subject>`). */
+export type NotFoundSubject = 'page' | 'project' | 'level' | 'user' | 'deleted_project' | 'badge' | 'transfer' | 'github_login';
+/** Why a 403 was given; each has its sentence in locales (`errors.forbidden.<reason>`). */
+export type ForbiddenReason = 'edit_project' | 'delete_project' | 'history_view' | 'history_export' | 'admin_only' | 'restore_project';
+
+export const notFound = (subject: NotFoundSubject = 'page'): HttpError => new HttpError(404, 'not_found', `not_found: ${subject}`, undefined, `errors.not_found.${subject}`);
+export const forbidden = (reason?: ForbiddenReason): HttpError =>
+  reason ? new HttpError(403, 'forbidden_detail', `forbidden: ${reason}`, undefined, `errors.forbidden.${reason}`) : new HttpError(403, 'forbidden', 'forbidden');
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+/** The text shown for an error: its translation once the request's locale is known. */
+export function errorText(res: Response, error: HttpError): string {
+  const t = res.locals.t as Translate | undefined;
+  return t ? t(error.key, { defaultValue: error.message }) : error.message;
+}
 
 /** Format comes from the URL suffix (as upstream), or from a JSON request body. */
 export function wantsJson(req: Request): boolean {
@@ -46,7 +61,7 @@ function classify(err: unknown, isUnavailable: UnavailableCheck): HttpError | nu
   if (typeof err !== 'object' || err === null) return null;
   const e = err as { code?: unknown; status?: unknown; type?: unknown; message?: unknown };
   if (e.code === 'EBADCSRFTOKEN') {
-    return new HttpError(403, 'csrf', 'The form has expired or did not come from this site. Reload the page and try again.');
+    return new HttpError(403, 'csrf', 'csrf');
   }
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     // body-parser errors (entity.too.large, entity.parse.failed, parameters.too.many).
@@ -56,11 +71,6 @@ function classify(err: unknown, isUnavailable: UnavailableCheck): HttpError | nu
   return null;
 }
 
-/** An error whose message is its code has its text in locales (errors.http.<code>) only. */
-function jsonMessage(res: Response, error: HttpError): string {
-  const t = res.locals.t as ((key: string) => string) | undefined;
-  return error.message === error.code && t ? t(`errors.http.${error.code}`) : error.message;
-}
 
 export function sendError(req: Request, res: Response, error: HttpError): void {
   if (res.headersSent) return;
@@ -71,7 +81,7 @@ export function sendError(req: Request, res: Response, error: HttpError): void {
     return;
   }
   if (wantsJson(req)) {
-    res.json({ error: jsonMessage(res, error), details: error.details ?? null });
+    res.json({ error: errorText(res, error), details: error.details ?? null });
     return;
   }
   renderErrorPage(res, 'errors/error', error);
@@ -87,7 +97,7 @@ function renderErrorPage(res: Response, view: string, error: HttpError): void {
     res.type('text/plain').send(error.code);
     return;
   }
-  res.render(view, { error, alternates: [] });
+  res.render(view, { error, message: errorText(res, error), alternates: [] });
 }
 
 /** Seconds a client should wait before retrying while the database is away. */
@@ -96,9 +106,8 @@ const RETRY_AFTER_SECONDS = 30;
 /** The database is away: the layout needs no database, so the page looks like any other. */
 function sendUnavailable(req: Request, res: Response, error: HttpError): void {
   res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-  const t = res.locals.t as ((key: string) => string) | undefined;
   if (wantsJson(req)) {
-    res.json({ error: t ? t(`errors.http.${error.code}`) : error.message, details: error.details ?? null });
+    res.json({ error: errorText(res, error), details: error.details ?? null });
     return;
   }
   renderErrorPage(res, 'errors/unavailable', error);
@@ -121,11 +130,10 @@ export function errorHandler(logger: Logger, isUnavailable: UnavailableCheck = (
       return;
     }
     logger.error('unhandled error', { path: req.path, method: req.method, error: redactedError(err, { stack: true }) });
-    sendError(req, res, new HttpError(500, 'internal', 'Something went wrong on our side. Please try again later.'));
+    sendError(req, res, new HttpError(500, 'internal', 'internal'));
   };
 }
 
-type Translate = (key: string, values?: Record<string, unknown>) => string;
 
 /**
  * A form's field errors as the JSON `{error, details}` body: messages translated, the map built

@@ -1,9 +1,9 @@
 import type { CriteriaSet, Level } from '../criteria/index.ts';
 import { parseId as parseIdValue } from '../services/validation.ts';
-import { notFound } from './errors.ts';
+import { notFound, type NotFoundSubject } from './errors.ts';
 
 /** An id in the path that is not one (see services/validation.ts) names nothing: a 404, not a 400. */
-export function parseId(raw: string | undefined, what = 'The project'): number {
+export function parseId(raw: string | undefined, what: NotFoundSubject = 'project'): number {
   const id = parseIdValue(raw);
   if (id === null) throw notFound(what);
   return id;

@@ -14,6 +14,6 @@ export function formBody(req: Request): FormInput {
 /** The live project named by the `:id` route parameter, or a 404. */
 export async function loadProject(ctx: Pick<RouteContext, 'services'>, req: Request): Promise<ProjectWithOwner> {
   const project = await ctx.services.findProject(parseId(req.params.id as string));
-  if (!project) throw notFound('The project');
+  if (!project) throw notFound('project');
   return project;
 }

@@ -13,7 +13,7 @@ import { formBody } from '../http/request.ts';
 import type { RouteContext } from './context.ts';
 
 const requireAdmin: RequestHandler = (req, _res, next) => {
-  if (!canAdminister(req.user)) throw forbidden('Only administrators may use the admin pages.');
+  if (!canAdminister(req.user)) throw forbidden('admin_only');
   next();
 };
 
@@ -43,8 +43,8 @@ export function adminRoutes(ctx: RouteContext): Router {
   });
 
   async function loadUser(req: Request): Promise<AdminUserRow> {
-    const target = await ctx.services.findAdminUser(parseId(req.params.id as string, 'The user'));
-    if (!target) throw notFound('The user');
+    const target = await ctx.services.findAdminUser(parseId(req.params.id as string, 'user'));
+    if (!target) throw notFound('user');
     return target;
   }
 
@@ -122,9 +122,9 @@ export function adminRoutes(ctx: RouteContext): Router {
 
   router.post('/admin/projects/:id/restore', async (req, res) => {
     const project = await ctx.services.findProjectIncludingDeleted(parseId(req.params.id));
-    if (!project?.deletedAt) throw notFound('The deleted project');
-    if (!can(req.user, 'restore', project)) throw forbidden('Only administrators may restore deleted projects.');
-    if (!(await ctx.services.restoreProject(req.user!, project))) throw notFound('The deleted project');
+    if (!project?.deletedAt) throw notFound('deleted_project');
+    if (!can(req.user, 'restore', project)) throw forbidden('restore_project');
+    if (!(await ctx.services.restoreProject(req.user!, project))) throw notFound('deleted_project');
     addFlash(req, 'success', 'admin:flash.project_restored', { name: project.name ?? `#${project.id}` });
     res.redirect(303, `/projects/${project.id}`);
   });

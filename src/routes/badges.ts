@@ -18,7 +18,7 @@ export function badgeRoutes(ctx: RouteContext): Router {
     const style = req.query.style;
     if (style === undefined) return 'flat';
     if (isBadgeStyle(style)) return style;
-    throw new HttpError(400, 'bad_style', 'Unknown badge style.', { style: 'flat, flat-square, for-the-badge or plastic' });
+    throw new HttpError(400, 'bad_style', 'bad_style', { style: 'flat, flat-square, for-the-badge or plastic' });
   };
 
   const sendSvg = (res: Response, svg: string) => {
@@ -50,7 +50,7 @@ export function badgeRoutes(ctx: RouteContext): Router {
 
   router.get('/badge_static/:value', (req, res) => {
     const value = parseBadgeValue(req.params.value);
-    if (value === null) throw notFound('The badge');
+    if (value === null) throw notFound('badge');
     cdnCacheable(res, ctx.config, [`/badge_percent/${req.params.value}`]);
     sendSvg(res, renderBadgeSvg(value, { style: styleOf(req) }));
   });

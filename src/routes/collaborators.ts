@@ -17,7 +17,7 @@ type RefusalCode = 'collaborators_view_forbidden' | 'collaborators_add_forbidden
 
 /** requireLogin runs first on every route here, so the user is always present. */
 function currentUser(req: Request): User {
-  if (!req.user) throw new HttpError(401, 'login_required', 'Login required');
+  if (!req.user) throw new HttpError(401, 'login_required', 'login_required');
   return req.user;
 }
 
@@ -32,7 +32,7 @@ export function collaboratorRoutes(ctx: RouteContext): Router {
   const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
 
   // Upstream silently ignored forbidden collaborator changes; an explicit 403 tells the user why.
-  const refused = (code: RefusalCode): HttpError => new HttpError(403, code, t(`errors.http.${code}`));
+  const refused = (code: RefusalCode): HttpError => new HttpError(403, code, code);
 
 
   async function renderPage(req: Request, res: Response, project: ProjectWithOwner, status: number, input: FormInput, errors: FieldErrors) {
@@ -42,7 +42,7 @@ export function collaboratorRoutes(ctx: RouteContext): Router {
 
   async function sendFailure(req: Request, res: Response, project: ProjectWithOwner, outcome: Exclude<ChangeOutcome, { ok: true }>, input: FormInput, refusal: RefusalCode) {
     if (outcome.status === 403) throw refused(refusal);
-    if (outcome.status === 404) throw notFound('The project');
+    if (outcome.status === 404) throw notFound('project');
     if (wantsJson(req)) {
       sendFieldErrors(res, t, outcome.status, 'collaborators:errors_summary', outcome.errors);
       return;
@@ -71,7 +71,7 @@ export function collaboratorRoutes(ctx: RouteContext): Router {
 
   router.post('/projects/:id/collaborators/:userId/delete', requireLogin, async (req, res) => {
     const project = await loadProject(ctx, req);
-    const userId = parseId(req.params.userId as string, 'The collaborator');
+    const userId = parseId(req.params.userId as string, 'user');
     if (!can(req.user, 'remove_collaborator', project, userId)) throw refused('collaborators_remove_forbidden');
     const actor = currentUser(req);
     const outcome = await ctx.services.removeCollaborator(actor, project, userId);

@@ -28,7 +28,7 @@ export function criteriaRoutes(ctx: RouteContext): Router {
       return;
     }
     const level = ctx.criteria.level(raw);
-    if (!level) throw notFound('The level');
+    if (!level) throw notFound('level');
     res.render('criteria/index', { ...criteriaPageView(ctx.criteria, level, options), queryFor: criteriaQuery });
   });
 

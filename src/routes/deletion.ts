@@ -18,8 +18,8 @@ export function deletionRoutes(ctx: RouteContext): Router {
 
   async function loadDeletable(req: Request): Promise<ProjectWithOwner> {
     const project = await ctx.services.findProject(parseId(req.params.id as string));
-    if (!project) throw notFound('The project');
-    if (!can(req.user, 'delete', project)) throw forbidden('Only the owner of a project or an admin may delete it.');
+    if (!project) throw notFound('project');
+    if (!can(req.user, 'delete', project)) throw forbidden('delete_project');
     return project;
   }
 
@@ -43,7 +43,7 @@ export function deletionRoutes(ctx: RouteContext): Router {
     const input = (req.body && typeof req.body === 'object' ? req.body : {}) as FormInput;
     const outcome = await ctx.services.deleteProject(req.user!, project, input);
     if (!outcome.ok) {
-      if (outcome.status === 404) throw notFound('The project');
+      if (outcome.status === 404) throw notFound('project');
       renderForm(req, res, project, outcome.status, input, outcome.errors);
       return;
     }

@@ -1,5 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { HttpError, notFound } from '../http/errors.ts';
+import { errorText, HttpError, notFound } from '../http/errors.ts';
 import { pager } from '../presenters/pagination.ts';
 import { projectsCsv } from '../presenters/project-csv.ts';
 import { presentProject } from '../presenters/project-json.ts';
@@ -52,7 +52,7 @@ function queryDetails(errors: FieldErrors): Record<string, string> {
 /** JSON and CSV callers get `{error, details}`; HTML callers the error page (via the error handler). */
 function fail(res: Response, format: Format, error: HttpError): void {
   if (format === 'html') throw error;
-  res.status(error.status).set('Cache-Control', 'private, no-store').json({ error: error.message, details: error.details ?? null });
+  res.status(error.status).set('Cache-Control', 'private, no-store').json({ error: errorText(res, error), details: error.details ?? null });
 }
 
 /**
@@ -65,7 +65,7 @@ async function handleList(ctx: RouteContext, req: Request, res: Response, format
   const parsed = parseListQuery(search, ctx.criteria.levels.map((l) => l.key));
   if (!parsed.ok) {
     if ('search' in parsed) res.redirect(302, path + parsed.search);
-    else fail(res, format, new HttpError(parsed.status, 'invalid_list_query', 'Some query parameters are not valid.', queryDetails(parsed.errors)));
+    else fail(res, format, new HttpError(parsed.status, 'invalid_list_query', 'invalid_list_query', queryDetails(parsed.errors)));
     return;
   }
   const query = parsed.value;
@@ -74,9 +74,9 @@ async function handleList(ctx: RouteContext, req: Request, res: Response, format
     const [id] = ids;
     if (query.as === 'badge') {
       if (id === undefined) {
-        fail(res, format, notFound('The project'));
+        fail(res, format, notFound('project'));
       } else if (ids.length > 1) {
-        fail(res, format, new HttpError(409, 'list_ambiguous', 'More than one project matches; use the project id instead.'));
+        fail(res, format, new HttpError(409, 'list_ambiguous', 'list_ambiguous'));
       } else {
         res.redirect(301, `/projects/${id}/badge${format === 'json' ? '.json' : ''}`);
       }

@@ -15,16 +15,16 @@ export function projectHistoryRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   router.get('/projects/:id/history.json', async (req, res) => {
-    if (!req.user) throw new HttpError(401, 'login_required', 'Login required.');
+    if (!req.user) throw new HttpError(401, 'login_required', 'login_required');
     const project = await loadProject(ctx, req);
     // There is no separate "control" action: the delete right is exactly "owner or admin".
-    if (!can(req.user, 'delete', project)) throw forbidden('Only the owner and admins may export the history of this project.');
+    if (!can(req.user, 'delete', project)) throw forbidden('history_export');
     res.json(historyJson(await ctx.services.projectChanges(project.id, HISTORY_LIMIT)));
   });
 
   router.get('/projects/:id/history', requireLogin, async (req, res) => {
     const project = await loadProject(ctx, req);
-    if (!can(req.user, 'edit', project)) throw forbidden('Only the owner, collaborators and admins may see the history of this project.');
+    if (!can(req.user, 'edit', project)) throw forbidden('history_view');
     const changes = historyView(ctx.criteria, await ctx.services.projectChanges(project.id, HISTORY_LIMIT));
     res.render('projects/history', { project, changes, limit: HISTORY_LIMIT, canExport: can(req.user, 'delete', project) });
   });

@@ -21,7 +21,7 @@ export function projectMarkdownRoutes(ctx: RouteContext): Router {
       return;
     }
     const level = ctx.criteria.level(req.params.level);
-    if (!level) throw notFound('The level');
+    if (!level) throw notFound('level');
     const project = await loadProject(ctx, req);
     const t = res.locals.t as Translate;
     res.type('text/markdown; charset=utf-8').send(projectMarkdown(t, ctx.config.publicUrl, project, level, ctx.now()));

@@ -27,7 +27,7 @@ export function projectRoutes(ctx: RouteContext): Router {
 
   function levelParam(req: Request): Level {
     const level = ctx.criteria.level(req.params.level as string);
-    if (!level) throw notFound('The level');
+    if (!level) throw notFound('level');
     return level;
   }
 
@@ -86,14 +86,14 @@ export function projectRoutes(ctx: RouteContext): Router {
   router.get('/projects/:id/:level/edit', requireLogin, async (req, res) => {
     const level = levelParam(req);
     const project = await loadProject(ctx, req);
-    if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
+    if (!(await mayEdit(req, project))) throw forbidden('edit_project');
     renderEdit(res, project, level, 200, {}, {}, criteriaFilter(req.query.show));
   });
 
   const update = async (req: Request, res: Response) => {
     const level = levelParam(req);
     const project = await loadProject(ctx, req);
-    if (!(await mayEdit(req, project))) throw forbidden('Only the owner, collaborators and admins may edit this project.');
+    if (!(await mayEdit(req, project))) throw forbidden('edit_project');
     const input = formBody(req);
     const outcome = await ctx.services.updateProject(req.user, project, level, input);
     if (!outcome.ok) {

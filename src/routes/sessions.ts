@@ -47,7 +47,7 @@ export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic, 
   });
 
   router.post('/auth/github', (req, res, next) => {
-    if (!ctx.config.github) throw notFound('GitHub login');
+    if (!ctx.config.github) throw notFound('github_login');
     // A POST may create the session: the OAuth state and the page to return to live there.
     req.session.returnTo = returnToOf(req) ?? safeReturnTo(req.session.returnTo);
     forgetReturnTo(res);
@@ -55,7 +55,7 @@ export function sessionRoutes(ctx: RouteContext, auth: passport.PassportStatic, 
   });
 
   router.get('/auth/github/callback', (req, res, next) => {
-    if (!ctx.config.github) throw notFound('GitHub login');
+    if (!ctx.config.github) throw notFound('github_login');
     const returnTo = safeReturnTo(req.session.returnTo);
     const handler = auth.authenticate('github', (err: unknown, user: User | false, info?: { githubToken?: string }) => {
       if (err || !user) {

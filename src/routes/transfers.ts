@@ -33,13 +33,13 @@ export function transferRoutes(ctx: RouteContext): Router {
   const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
   // The error page shows a generic text for the plain "forbidden" code; a code of our own keeps
   // the specific reason (translated here) on the page and in JSON.
-  const refused = (reason: Refusal): HttpError => new HttpError(403, `transfer_${reason}`, t(`transfers:forbidden.${reason}`));
+  const refused = (reason: Refusal): HttpError => new HttpError(403, `transfer_${reason}`, reason, undefined, `transfers:forbidden.${reason}`);
 
 
   /** Loads the offer and refuses anyone but its recipient (404 first: ids are not secret). */
   async function loadOwnTransfer(req: Request): Promise<TransferRecord> {
-    const transfer = await ctx.services.findTransfer(parseId(req.params.transferId as string, 'The transfer offer'));
-    if (!transfer) throw notFound('The transfer offer');
+    const transfer = await ctx.services.findTransfer(parseId(req.params.transferId as string, 'transfer'));
+    if (!transfer) throw notFound('transfer');
     if (!canAnswerTransfer(req.user, transfer)) throw refused('not_recipient');
     return transfer;
   }
