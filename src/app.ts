@@ -55,7 +55,9 @@ export function createApp(ctx: ServiceContext): express.Express {
   app.disable('x-powered-by');
   app.set('views', path.join(root, 'views'));
   app.set('view engine', 'pug');
-  app.set('view cache', ctx.config.isProduction);
+  // Compiling a template costs far more than rendering it (most of the CPU of an uncached page),
+  // so every mode compiles each template once; edits to views need a restart.
+  app.set('view cache', true);
   app.set('trust proxy', ctx.config.trustProxy);
   app.locals.basedir = path.join(root, 'views');
 
