@@ -1,27 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { watchForErrors } from './browser-errors.ts';
 import { linkFrom, waitForMail } from './mailbox.ts';
+import { person, uniqueSuffix, type Person } from './site.ts';
 
 /**
  * Two people share a project entry: Alice signs up and registers it, Bob signs up, Alice makes
  * him a collaborator, Bob answers a criterion, and Alice hands the entry over to him. Every
  * mail goes through the real SMTP catcher and every link the tests follow comes from a mail.
  */
-
-interface Person {
-  name: string;
-  email: string;
-  password: string;
-}
-
-function person(first: string, unique: string): Person {
-  return {
-    name: `${first} ${unique}`,
-    email: `${first.toLowerCase()}-${unique}@example.org`,
-    password: `${first} picks a long passphrase nobody guesses`,
-  };
-}
 
 async function signUp(page: Page, who: Person): Promise<void> {
   await page.goto('/');
@@ -51,7 +37,7 @@ async function activateAndLogIn(page: Page, who: Person): Promise<void> {
 
 test('two people share a project and hand over its ownership', async ({ page: alicePage, browser, baseURL }) => {
   test.setTimeout(90_000);
-  const unique = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+  const unique = uniqueSuffix();
   const alice = person('Alice', unique);
   const bob = person('Bob', unique);
   const projectName = `shared-${unique}`;

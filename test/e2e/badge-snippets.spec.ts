@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { watchForErrors } from './browser-errors.ts';
-import { linkFrom, waitForMail } from './mailbox.ts';
+import { person, registerProject, signUpAndLogInOn, uniqueSuffix } from './site.ts';
 
 /**
  * The badge snippets of a project page: with JavaScript a copy button puts the snippet on the
@@ -25,40 +24,20 @@ function readClipboard(page: Page): Promise<string> {
   return page.evaluate(() => (globalThis as unknown as ClipboardWindow).navigator.clipboard.readText());
 }
 
-async function registerProject(page: Page, unique: string): Promise<string> {
-  const email = `snippets-${unique}@example.org`;
-  const password = 'Snippet owner picks a long passphrase nobody guesses';
-  await page.goto('/signup');
-  await page.getByLabel(/^Name/).fill(`Snippet Owner ${unique}`);
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByLabel(/^Confirm password/).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  const mail = await waitForMail(email, 'Activate your Best Practices Badge account');
-  await page.goto(linkFrom(mail, '/account_activations/'));
-  await page.getByRole('button', { name: 'Activate my account' }).click();
-  await expect(page).toHaveURL(/\/login$/);
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByText(`Signed in as Snippet Owner ${unique}`).first()).toBeVisible();
-  await page.goto('/projects/new');
-  await page.getByLabel('Source repository URL').fill(`https://github.com/e2e/snippets-${unique}`);
-  await page.getByLabel('Name', { exact: true }).fill(`snippets-${unique}`);
-  await page.getByRole('button', { name: 'Register project' }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+\/[a-z_]+\/edit/);
-  return /\/projects\/(\d+)\//.exec(page.url())![1]!;
+async function signUpAndRegister(page: Page, unique: string): Promise<number> {
+  await signUpAndLogInOn(page, person('Snippets', unique));
+  return registerProject(page, { name: `snippets-${unique}`, repoUrl: `https://github.com/e2e/snippets-${unique}` });
 }
 
 test('copy buttons put a badge snippet on the clipboard; without JavaScript the snippets remain', async ({ browser, baseURL }) => {
   test.setTimeout(60_000);
-  const unique = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+  const unique = uniqueSuffix();
   const context = await browser.newContext({ baseURL });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL! });
   const page = await context.newPage();
   const errors = watchForErrors(page);
 
-  const projectId = await test.step('a maintainer registers a project', () => registerProject(page, unique));
+  const projectId = await test.step('a maintainer registers a project', () => signUpAndRegister(page, unique));
   const showPath = `/projects/${projectId}`;
 
   await test.step('each format has a copy button; clicking one copies and announces it', async () => {

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { loadCriteria, type Criterion } from '../../src/criteria/index.ts';
 import { watchForErrors } from './browser-errors.ts';
 import { linkFrom, waitForMail } from './mailbox.ts';
+import { uniqueSuffix } from './site.ts';
 
 /**
  * The journey a maintainer takes to earn the passing badge: sign up, register a project,
@@ -36,7 +36,7 @@ async function answer(page: Page, criterion: Criterion): Promise<void> {
 test('a maintainer earns the passing badge', async ({ page }) => {
   test.setTimeout(120_000);
   const errors = watchForErrors(page);
-  const unique = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+  const unique = uniqueSuffix();
   const userName = `E2E Maintainer ${unique}`;
 
   const email = `e2e-${unique}@example.org`;

@@ -1,36 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { watchForErrors } from './browser-errors.ts';
-import { linkFrom, waitForMail } from './mailbox.ts';
+import { person, registerProject, signUpAndLogInOn, uniqueSuffix } from './site.ts';
 
 /**
  * A maintainer who uses only the keyboard answers one criterion and saves with "Save and
  * continue": the page comes back at the same section, the confirmation there and focused.
  */
 
-async function signUpAndRegister(page: Page, unique: string): Promise<string> {
-  const email = `keyboard-${unique}@example.org`;
-  const password = 'a long passphrase nobody guesses';
-  await page.goto('/signup');
-  await page.getByLabel(/^Name/).fill(`Keyboard ${unique}`);
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByLabel(/^Confirm password/).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  const mail = await waitForMail(email, /^Activate your /);
-  await page.goto(linkFrom(mail, '/account_activations/'));
-  await page.getByRole('button', { name: 'Activate my account' }).click();
-  await expect(page).toHaveURL(/\/login$/);
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByText(`Signed in as Keyboard ${unique}`)).toBeVisible();
-  await page.goto('/projects/new');
-  await page.getByLabel('Source repository URL').fill(`https://github.com/keyboard/${unique}`);
-  await page.getByLabel('Name', { exact: true }).fill(`keyboard-${unique}`);
-  await page.getByRole('button', { name: 'Register project' }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+\/passing\/edit$/);
-  return /\/projects\/(\d+)\/passing\/edit$/.exec(page.url())![1]!;
+async function signUpAndRegister(page: Page, unique: string): Promise<number> {
+  await signUpAndLogInOn(page, person('Keyboard', unique));
+  return registerProject(page, { name: `keyboard-${unique}`, repoUrl: `https://github.com/keyboard/${unique}` });
 }
 
 interface Focused {
@@ -62,7 +41,7 @@ async function tabTo(page: Page, what: string, matches: (f: Focused) => boolean,
 test('answering with the keyboard and "Save and continue" returns to the same section', async ({ page }) => {
   test.setTimeout(60_000);
   const errors = watchForErrors(page);
-  const unique = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+  const unique = uniqueSuffix();
   const projectId = await signUpAndRegister(page, unique);
   const editPath = `/projects/${projectId}/passing/edit`;
   await page.goto(editPath);

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { loadCriteria, type Level } from '../../src/criteria/index.ts';
 import { watchForErrors } from './browser-errors.ts';
-import { linkFrom, waitForMail } from './mailbox.ts';
+import { person, registerProject, signUpAndLogInOn, uniqueSuffix } from './site.ts';
 
 /**
  * The edit form's script (public/js/criteria-form.js): the result of an answer, the section and
@@ -29,34 +28,14 @@ interface DomNode {
   dispatchEvent(event: unknown): boolean;
 }
 
-async function signUpAndRegister(page: Page, label: string): Promise<string> {
-  const unique = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
-  const email = `live-${label}-${unique}@example.org`;
-  const password = 'a long passphrase nobody guesses';
-  await page.goto('/signup');
-  await page.getByLabel(/^Name/).fill(`Live ${unique}`);
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByLabel(/^Confirm password/).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  const mail = await waitForMail(email, /^Activate your /);
-  await page.goto(linkFrom(mail, '/account_activations/'));
-  await page.getByRole('button', { name: 'Activate my account' }).click();
-  await expect(page).toHaveURL(/\/login$/);
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByText(`Signed in as Live ${unique}`).first()).toBeVisible();
-  await page.goto('/projects/new');
-  await page.getByLabel('Source repository URL').fill(`https://github.com/live/${unique}`);
-  await page.getByLabel('Name', { exact: true }).fill(`live-${unique}`);
-  await page.getByRole('button', { name: 'Register project' }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+\/passing\/edit$/);
-  return /\/projects\/(\d+)\/passing\/edit$/.exec(page.url())![1]!;
+async function signUpAndRegister(page: Page, label: string): Promise<number> {
+  const unique = uniqueSuffix();
+  await signUpAndLogInOn(page, person('Live', `${label}-${unique}`));
+  return registerProject(page, { name: `live-${label}-${unique}`, repoUrl: `https://github.com/live/${label}-${unique}` });
 }
 
 /** The short journey: answer a URL-requiring criterion, first without the URL, then save. */
-async function answerAndSave(page: Page, projectId: string, live: boolean): Promise<void> {
+async function answerAndSave(page: Page, projectId: number, live: boolean): Promise<void> {
   const editPath = `/projects/${projectId}/passing/edit`;
   const fieldset = page.locator('fieldset[id="contribution"]');
   const state = page.locator('#contribution-state .status');

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { linkFrom, waitForMail } from './mailbox.ts';
+import { registerProject, signUpAndLogInOn, uniqueSuffix } from './site.ts';
 
 /**
  * Writes the README's screenshots (docs/screenshots/*.png): the project form, a project's page,
@@ -23,33 +22,8 @@ const PROJECTS = [
   { name: 'ocelot-cli', description: 'Command-line tools to configure, benchmark and inspect ocelot servers.', answered: 0, unmet: false },
 ] as const;
 
-async function signUpAndLogIn(page: Page, unique: string): Promise<void> {
-  const email = `maintainer-${unique}@example.org`;
-  const password = 'a long passphrase nobody guesses';
-  await page.goto('/signup');
-  await page.getByLabel(/^Name/).fill('Dana Maintainer');
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByLabel(/^Confirm password/).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.goto(linkFrom(await waitForMail(email, /^Activate your /), '/account_activations/'));
-  await page.getByRole('button', { name: 'Activate my account' }).click();
-  await expect(page).toHaveURL(/\/login$/);
-  await page.getByLabel(/^Email address/).fill(email);
-  await page.getByLabel(/^Password/).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByText('Signed in as Dana Maintainer')).toBeVisible();
-}
-
 async function register(page: Page, project: (typeof PROJECTS)[number]): Promise<number> {
-  await page.goto('/projects/new');
-  await page.getByLabel('Source repository URL').fill(`${OWNER}/${project.name}`);
-  await page.getByLabel('Project home page URL').fill(`https://${project.name}.example.org/`);
-  await page.getByLabel('Name', { exact: true }).fill(project.name);
-  await page.getByLabel('Description', { exact: true }).fill(project.description);
-  await page.getByRole('button', { name: 'Register project' }).click();
-  await expect(page).toHaveURL(/\/projects\/\d+\/passing\/edit$/);
-  return Number(/\/projects\/(\d+)\//.exec(page.url())![1]);
+  return registerProject(page, { name: project.name, repoUrl: `${OWNER}/${project.name}`, homepageUrl: `https://${project.name}.example.org/`, description: project.description });
 }
 
 /** Answers the first `answered` criteria: mostly Met with a URL, some N/A, some Unmet if asked. */
@@ -91,10 +65,10 @@ async function shoot(page: Page, name: string, open: () => Promise<unknown>, ful
 
 test('writes the README screenshots', async ({ browser, baseURL }) => {
   test.setTimeout(90_000);
-  const unique = `${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
+  const unique = uniqueSuffix();
   fs.mkdirSync(OUT, { recursive: true });
   const page = await (await browser.newContext({ baseURL, deviceScaleFactor: 1 })).newPage();
-  await signUpAndLogIn(page, unique);
+  await signUpAndLogInOn(page, { name: 'Dana Maintainer', email: `maintainer-${unique}@example.org`, password: 'a long passphrase nobody guesses' });
 
   const ids: number[] = [];
   for (const project of PROJECTS) {

@@ -27,8 +27,8 @@ export function person(first: string, unique: string): Person {
 /** Called on each page the sign-up journey passes (form, sent notice, activation, login). */
 export type Visitor = (page: Page, what: string) => Promise<void>;
 
-export async function signUpAndLogIn(browser: Browser, baseURL: string | undefined, who: Person, visit?: Visitor): Promise<Page> {
-  const page = await (await browser.newContext({ baseURL })).newPage();
+/** Signs `who` up on `page`, activates the account from its mail and logs in. */
+export async function signUpAndLogInOn(page: Page, who: Person, visit?: Visitor): Promise<void> {
   await page.goto('/signup');
   await visit?.(page, 'sign-up form');
   await page.getByLabel(/^Name/).fill(who.name);
@@ -48,7 +48,18 @@ export async function signUpAndLogIn(browser: Browser, baseURL: string | undefin
   await page.getByLabel(/^Password/).fill(who.password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByText(`Signed in as ${who.name}`)).toBeVisible();
+}
+
+/** The same journey in a fresh browser context of its own. */
+export async function signUpAndLogIn(browser: Browser, baseURL: string | undefined, who: Person, visit?: Visitor): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL })).newPage();
+  await signUpAndLogInOn(page, who, visit);
   return page;
+}
+
+/** A name unique to this run, for people and projects the test creates. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
 }
 
 export async function userId(page: Page): Promise<number> {
@@ -57,15 +68,21 @@ export async function userId(page: Page): Promise<number> {
   return Number(/Your user id is (\d+)\./.exec(sentence)![1]);
 }
 
-export async function registerProject(page: Page, name: string, repoUrl: string, homepageUrl: string): Promise<number> {
+/** Registers a project through the form; returns its id (the form opens on the passing level). */
+export async function registerProject(page: Page, project: { name: string; repoUrl: string; homepageUrl?: string; description?: string }): Promise<number> {
   await page.goto('/projects/new');
-  await page.getByLabel('Source repository URL').fill(repoUrl);
-  await page.getByLabel('Project home page URL').fill(homepageUrl);
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Description', { exact: true }).fill(`A description holding an unbroken address: ${homepageUrl}?${'q'.repeat(80)}`);
+  await page.getByLabel('Source repository URL').fill(project.repoUrl);
+  if (project.homepageUrl !== undefined) await page.getByLabel('Project home page URL').fill(project.homepageUrl);
+  await page.getByLabel('Name', { exact: true }).fill(project.name);
+  if (project.description !== undefined) await page.getByLabel('Description', { exact: true }).fill(project.description);
   await page.getByRole('button', { name: 'Register project' }).click();
   await expect(page).toHaveURL(/\/projects\/\d+\/passing\/edit$/);
   return Number(/\/projects\/(\d+)\//.exec(page.url())![1]);
+}
+
+/** A description holding an unbroken address, which narrow screens must wrap. */
+function unbroken(homepageUrl: string): string {
+  return `A description holding an unbroken address: ${homepageUrl}?${'q'.repeat(80)}`;
 }
 
 /** A path and the status it must answer with. */
@@ -92,7 +109,7 @@ export interface Site {
 
 /** Builds the site through the pages; `visit` sees the pages of Alice's sign-up journey. */
 export async function buildSite(browser: Browser, baseURL: string | undefined, visit?: Visitor): Promise<Site> {
-  const unique = `${Date.now().toString(36)}-${randomUUID().slice(0, 8)}`;
+  const unique = uniqueSuffix();
   const longName = `site-${unique}-${'averyveryverylongprojectnamewithoutanybreaks'.repeat(2)}`;
   const longPath = `${'a-really-long-repository-path-segment-'.repeat(4)}${unique}`;
   const homepage = `https://example.org/${longPath}/index.html`;
@@ -103,10 +120,10 @@ export async function buildSite(browser: Browser, baseURL: string | undefined, v
   const aliceErrors = watchForErrors(alicePage, 'Alice');
   const aliceId = await userId(alicePage);
 
-  const projectId = await registerProject(alicePage, longName, `https://github.com/e2e-organisation/${longPath}`, homepage);
+  const projectId = await registerProject(alicePage, { name: longName, repoUrl: `https://github.com/e2e-organisation/${longPath}`, homepageUrl: homepage, description: unbroken(homepage) });
   // Same home page as the first entry: the badge lookup by URL becomes ambiguous (409).
-  const offeredId = await registerProject(alicePage, `${longName}-offered`, `https://github.com/e2e-organisation/${longPath}-offered`, homepage);
-  const deletedId = await registerProject(alicePage, `${longName}-deleted`, `https://github.com/e2e-organisation/${longPath}-deleted`, `https://example.org/${longPath}-deleted`);
+  const offeredId = await registerProject(alicePage, { name: `${longName}-offered`, repoUrl: `https://github.com/e2e-organisation/${longPath}-offered`, homepageUrl: homepage, description: unbroken(homepage) });
+  const deletedId = await registerProject(alicePage, { name: `${longName}-deleted`, repoUrl: `https://github.com/e2e-organisation/${longPath}-deleted`, homepageUrl: `https://example.org/${longPath}-deleted`, description: unbroken(`https://example.org/${longPath}-deleted`) });
 
   const bobPage = await signUpAndLogIn(browser, baseURL, bob);
   const bobErrors = watchForErrors(bobPage, 'Bob');
