@@ -1,6 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmod, chown, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +11,7 @@ import { exists } from '../../src/db/files.ts';
 import { deployMigrations } from '../../src/db/migrate.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createProject, createUser } from '../support/factories.ts';
+import { freePort } from '../support/server-process.ts';
 import { findClient, serverMajor } from '../../scripts/lib/pg-tools.ts';
 
 const execFileAsync = promisify(execFile);
@@ -25,20 +25,6 @@ const root = path.resolve(import.meta.dirname, '../..');
 interface Server {
   adminUrl: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => {
-        if (address !== null && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
 }
 
 async function newestClientMajor(): Promise<number> {

@@ -3,7 +3,6 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   defaultMigrationsDir,
@@ -13,6 +12,7 @@ import {
   readMigrationFiles,
 } from '../../src/db/migrate.ts';
 import { projectRoot } from '../../src/paths.ts';
+import { query } from '../support/database.ts';
 
 const run = promisify(execFile);
 
@@ -28,16 +28,6 @@ async function createEmptyDatabase(): Promise<string> {
 
 async function adminQuery(sql: string): Promise<void> {
   await query(inject('pgAdminUrl'), sql);
-}
-
-async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql)).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 async function tableExists(url: string, table: string): Promise<boolean> {

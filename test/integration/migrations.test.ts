@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { query } from '../support/database.ts';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { defaultMigrationsDir, deployMigrations, readMigrationFiles } from '../../src/db/migrate.ts';
 import {
@@ -39,16 +40,6 @@ async function adminQuery(sql: string): Promise<void> {
 afterEach(async () => {
   for (const name of created.splice(0)) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 });
-
-async function query<Row extends pg.QueryResultRow>(url: string, sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<Row>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 interface MigrationRow {
   id: string;

@@ -1,20 +1,5 @@
-import path from 'node:path';
-import { ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
-
-const root = path.resolve(import.meta.dirname, '../..');
-// The project's own eslint.config.js, minus type information: the snippets are not files of the
-// TypeScript project, and the layer rules need none.
-const eslint = new ESLint({ cwd: root, overrideConfig: tseslint.configs.disableTypeChecked });
-
-async function rulesFired(file: string, code: string): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
-  if (!result) throw new Error('ESLint returned no result');
-  const fatal = result.messages.find((m) => m.fatal);
-  if (fatal) throw new Error(fatal.message);
-  return result.messages.map((m) => m.ruleId ?? '');
-}
+import { rulesFired } from '../support/lint.ts';
 
 describe('layer rules in eslint.config.js', () => {
   it('refuse a route importing the database client', async () => {
