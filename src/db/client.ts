@@ -17,7 +17,6 @@ import type { UnreadableProject } from '../domain/errors.ts';
 import { toStoreError } from './errors.ts';
 import type { UnreadableReport } from './projects.ts';
 import { LOCKS, withAdvisoryLock } from './locks.ts';
-import { loadConfig } from '../config.ts';
 import { createEmailCipher, type EmailKeys } from './email-crypto.ts';
 import { createOutboxRepo, createOutboxWriter, type OutboxRepo, type OutboxWriter } from './outbox.ts';
 
@@ -57,18 +56,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/**
- * `emailKeys` is config.emailKeys. Only outside production may it be left out: then the keys of a
- * configuration without any variables apply, which is what tests opening a second connection to
- * the application's database need.
- */
-export function connectDatabase(url: string, options: { max?: number; emailKeys?: EmailKeys; reportUnreadable?: UnreadableReport } = {}): Database {
+/** `emailKeys` is config.emailKeys: every connection to one database must use the same keys. */
+export function connectDatabase(url: string, options: { emailKeys: EmailKeys; max?: number; reportUnreadable?: UnreadableReport }): Database {
   // Without a logger (a second connection opened by a test), the warning still reaches stderr.
   const reportUnreadable = options.reportUnreadable ?? ((err: UnreadableProject) => {
     process.emitWarning(err.message);
   });
-  if (!options.emailKeys && process.env.NODE_ENV === 'production') throw new Error('connectDatabase needs the configured email keys in production');
-  const cipher = createEmailCipher(options.emailKeys ?? loadConfig({}).emailKeys);
+  const cipher = createEmailCipher(options.emailKeys);
   // A database that stops answering (not refusing) must become a 503 within seconds, not a
   // request that waits for a connection forever.
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });

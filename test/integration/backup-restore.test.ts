@@ -10,6 +10,7 @@ import { connectDatabase } from '../../src/db/client.ts';
 import { exists } from '../../src/db/files.ts';
 import { deployMigrations } from '../../src/db/migrate.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
+import { testEmailKeys } from '../support/database.ts';
 import { createProject, createUser } from '../support/factories.ts';
 import { freePort } from '../support/server-process.ts';
 import { findClient, serverMajor } from '../../scripts/lib/pg-tools.ts';
@@ -150,7 +151,7 @@ describe('npm run db:backup / db:restore', () => {
     const suffix = `${String(process.pid)}_${String(Date.now())}`;
     const sourceUrl = await createDatabase(server.adminUrl, `badgeapp_backup_src_${suffix}`);
     await deployMigrations(sourceUrl, { log: () => undefined });
-    const db = connectDatabase(sourceUrl, { max: 2 });
+    const db = connectDatabase(sourceUrl, { max: 2, emailKeys: testEmailKeys });
     try {
       const ctx = { db, criteria: criteria(), now: () => new Date() } as unknown as ServiceContext;
       const owner = await createUser(ctx, { name: 'Dump Owner' });

@@ -4,7 +4,7 @@ import { startJobs } from '../../src/jobs/index.ts';
 import { connectDatabase } from '../../src/db/client.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestDatabase, testEmailKeys } from '../support/database.ts';
 
 const noop = () => Promise.resolve();
 const handlers = { maintenance: noop, reminders: noop, stats: noop };
@@ -13,7 +13,7 @@ describe('job queue start-up', () => {
   it('several instances starting at once on a fresh database all come up (queue creation is serialised)', async () => {
     for (let round = 0; round < 3; round++) {
       const database = await createTestDatabase();
-      const db = connectDatabase(database.url, { max: 2 });
+      const db = connectDatabase(database.url, { max: 2, emailKeys: testEmailKeys });
       const ctx = { db, logger: createLogger('silent') } as unknown as ServiceContext;
       let started: PgBoss[] = [];
       try {

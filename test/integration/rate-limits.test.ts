@@ -8,6 +8,7 @@ import { connectDatabase, type Database } from '../../src/db/client.ts';
 import { jobHandlers } from '../../src/jobs/index.ts';
 import type { Logger } from '../../src/logger.ts';
 import { pruneExpiredState } from '../../src/services/housekeeping.ts';
+import { testEmailKeys } from '../support/database.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { DEFAULT_PASSWORD, createProject, createUser, csrfFrom } from '../support/factories.ts';
 
@@ -90,7 +91,7 @@ async function counter(db: Database, key: string): Promise<number | null> {
 describe('request-wide and page tiers', () => {
   it('share one allowance between two instances on the same database', async () => {
     // A second instance: its own pool and its own limiter objects, only the database in common.
-    const otherDb = connectDatabase(tiers.ctx.config.databaseUrl!, { max: 2 });
+    const otherDb = connectDatabase(tiers.ctx.config.databaseUrl!, { max: 2, emailKeys: tiers.ctx.config.emailKeys });
     try {
       const other = createApp({ ...tiers.ctx, db: otherDb });
       const address = '203.0.113.1';
@@ -173,7 +174,7 @@ describe('request-wide and page tiers', () => {
 
 describe('an unreachable counter database', () => {
   it('lets requests through and warns once', async () => {
-    const unreachable = connectDatabase('postgresql://badgeapp@127.0.0.1:1/none', { max: 1 });
+    const unreachable = connectDatabase('postgresql://badgeapp@127.0.0.1:1/none', { max: 1, emailKeys: testEmailKeys });
     const logged: { level: string; msg: string }[] = [];
     const record = (level: string) => (msg: string) => {
       logged.push({ level, msg });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteria } from '../../src/criteria/index.ts';
 import { connectDatabase, type Database } from '../../src/db/client.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestDatabase, testEmailKeys } from '../support/database.ts';
 import { startFakeCdn } from '../support/fake-cdn.ts';
 import { DEFAULT_PASSWORD, createProject, createUser, csrfFrom } from '../support/factories.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   cdn = await startFakeCdn();
   smtp = await startSmtpCatcher();
-  db = connectDatabase(database.url, { max: 2 });
+  db = connectDatabase(database.url, { max: 2, emailKeys: testEmailKeys });
   const env = {
     DATABASE_URL: database.url,
     SMTP_URL: smtp.url,

@@ -51,6 +51,7 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Te
   const logger = createLogger(config.logLevel, options.logDestination ? { destination: options.logDestination } : {});
   const db = connectDatabase(database.url, {
     max: 4,
+    emailKeys: config.emailKeys,
     reportUnreadable: (err) => {
       logger.error('project left out of a list or export: its answers cannot be read', { projectId: err.projectId, error: err.message });
     },

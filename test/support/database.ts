@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+
+/** The email keys every test process derives (NODE_ENV=test, no variables): servers it starts use them too. */
+export const testEmailKeys = loadConfig({ NODE_ENV: 'test' }).emailKeys;
 
 /**
  * A fresh, migrated database cloned from the run's template, so test files can run in
