@@ -106,5 +106,30 @@ export interface Detective {
   readonly outputs: readonly FieldName[];
   /** Outputs this detective may force (confidence ≥ FORCE_CONFIDENCE); documentation and a test. */
   readonly overridableOutputs?: readonly FieldName[];
-  analyze(evidence: Evidence, current: FieldValues): Promise<Proposals>;
+  /**
+   * `context` (optional to read) lets a detective see what earlier detectives proposed in this
+   * run: the mapping detectives scale a proposal-derived answer by the proposal's confidence.
+   */
+  analyze(evidence: Evidence, current: FieldValues, context?: DetectiveContext): Promise<Proposals>;
+}
+
+/** What the engine tells a detective about the run so far. */
+export interface DetectiveContext {
+  /** Proposals merged so far (before this detective), by field. */
+  readonly proposals: Readonly<Proposals>;
+  /** Fields whose current value is the project's own (not an applied proposal). */
+  readonly fromProject: ReadonlySet<FieldName>;
+}
+
+/**
+ * Thrown by a detective that has nothing to say for a reason worth showing ("the repository is not
+ * on a forge we know"): the engine records the reason under `skipped` and logs nothing.
+ */
+export class DetectiveSkipped extends Error {
+  readonly reason: Explanation;
+  constructor(reason: Explanation) {
+    super(reason.key);
+    this.name = 'DetectiveSkipped';
+    this.reason = reason;
+  }
 }
