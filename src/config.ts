@@ -10,6 +10,14 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+// Web roots (http/https), comma-separated; an empty string means none.
+const urlList = (fallback: string) =>
+  z
+  .string()
+  .default(fallback)
+  .transform((v) => v.split(',').map((u) => u.trim().replace(/(?<!\/)\/+$/, '')).filter((u) => u !== ''))
+  .pipe(z.array(z.url({ protocol: /^https?$/ })));
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -24,6 +32,8 @@ const envSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     BADGEAPP_BADGE_CACHE_MAX_AGE: z.coerce.number().int().min(0).default(864000),
     BADGEAPP_BADGE_CACHE_STALE_AGE: z.coerce.number().int().min(0).default(8640000),
+    /** The in-process badge cache (src/services/badge-cache.ts); "off" reads every badge from the database (benchmarks). */
+    BADGE_CACHE: z.enum(['on', 'off']).default('on'),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
     MAIL_FROM: z.string().min(3).optional(),
@@ -41,6 +51,14 @@ const envSchema = z
     /** Web and API roots; change them for GitHub Enterprise (and for tests). */
     GITHUB_BASE_URL: z.url().default('https://github.com'),
     GITHUB_API_URL: z.url().default('https://api.github.com'),
+    /** Automation's forges besides GitHub: comma-separated web roots (self-hosted ones too). */
+    GITLAB_URL: urlList('https://gitlab.com'),
+    GITEA_URL: urlList('https://codeberg.org'),
+    /** Comma-separated host:port pairs outbound fetches may reach although they resolve to private addresses. */
+    FETCH_ALLOW_HOSTS: z.string().default(''),
+    /** Automation runs (reading repositories): on by default; each instance drains the queue this often. */
+    AUTOMATION_ENABLED: bool.optional(),
+    AUTOMATION_POLL_MS: z.coerce.number().int().min(10).default(1000),
     REMINDER_IDLE_DAYS: z.coerce.number().int().min(1).default(30),
     REMINDER_REPEAT_DAYS: z.coerce.number().int().min(1).default(60),
     MAX_REMINDERS: z.coerce.number().int().min(0).default(2),
@@ -111,6 +129,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   logLevel: Env['LOG_LEVEL'];
   badgeCache: { maxAge: number; staleAge: number };
+  /** BADGE_CACHE: keep project badge values in memory (on) or read each from the database (off). */
+  badgeCacheEnabled: boolean;
   bcryptCost: number;
   /** Attempts per window: login 20 s per address and per email, sign-up 10 s per address. */
   rateLimits: {
@@ -144,6 +164,11 @@ export interface Config {
   github: { clientId: string; clientSecret: string; baseUrl: string; apiUrl: string } | null;
   /** BADGEAPP_DENY_LOGIN: the site is read-only, nobody can log in or sign up. */
   denyLogin: boolean;
+  /** Forges automation reads repositories from (GitHub's roots also serve GitHub login). */
+  forges: { github: { baseUrl: string; apiUrl: string }; gitlab: readonly string[]; gitea: readonly string[] };
+  /** Outbound fetches (src/services/forges/fetch.ts): lower-case host:port pairs exempt from the address check. */
+  fetchAllowHosts: readonly string[];
+  automation: { enabled: boolean; pollMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -200,6 +225,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       // A CDN should keep serving a stale badge for at least twice the normal lifetime.
       staleAge: Math.max(env.BADGEAPP_BADGE_CACHE_STALE_AGE, 2 * env.BADGEAPP_BADGE_CACHE_MAX_AGE),
     },
+    badgeCacheEnabled: env.BADGE_CACHE === 'on',
     bcryptCost: env.BCRYPT_COST ?? (env.NODE_ENV === 'test' ? 4 : 12),
     rateLimits: {
       loginPerIp: env.RATE_LOGIN_IP_LIMIT,
@@ -241,5 +267,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
           }
         : null,
     denyLogin: env.BADGEAPP_DENY_LOGIN ?? false,
+    forges: {
+      github: { baseUrl: env.GITHUB_BASE_URL.replace(/(?<!\/)\/+$/, ''), apiUrl: env.GITHUB_API_URL.replace(/(?<!\/)\/+$/, '') },
+      gitlab: env.GITLAB_URL,
+      gitea: env.GITEA_URL,
+    },
+    fetchAllowHosts: env.FETCH_ALLOW_HOSTS.split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h !== ''),
+    automation: { enabled: env.AUTOMATION_ENABLED ?? true, pollMs: env.AUTOMATION_POLL_MS },
   });
 }
