@@ -3,10 +3,17 @@
 // this script; the server recomputes everything on save with the rules criteria-rules.js ports.
 // Every user-visible text comes from data attributes the server rendered from the locale files.
 
-import { answerState, criterionResult, isEnough, levelPercentage, symbolOf } from './criteria-rules.js';
+import { answerState, criterionResult, isEnough, levelPercentage, progressTone, symbolOf } from './criteria-rules.js';
 
 const RESULT_CLASS = /(^|\s)result-\S+/g;
 const STATE_CLASS = /(^|\s)state-\S+/g;
+const TONE_CLASS = /(^|\s)tone-\S+/g;
+
+// How long a change has to settle before the live region speaks: choosing an answer (arrow keys
+// walk through the radios, each a change) and typing a justification (a result changes with the
+// text) would otherwise be announced on every step.
+const ANSWER_SETTLE_MS = 700;
+const TYPING_SETTLE_MS = 1500;
 
 function fill(template, values) {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
@@ -31,6 +38,12 @@ function start(form) {
   }
   const criteria = [...form.querySelectorAll('fieldset.criterion[data-category]')];
   const sections = [...form.querySelectorAll('section.form-section')];
+  const menu = document.querySelector('.section-menu[data-series]');
+  const series = menu ? menu.getAttribute('data-series') : '';
+  // The latest counts, for the announcement: section element -> { met, total }; state per criterion.
+  const sectionCounts = new Map();
+  const states = new Map();
+  let levelPercent = 0;
 
   // Fills in the criterion's result in words as the server does in _answer-state.pug and
   // _criterion-edit.pug; returns whether the answer counts.
@@ -49,6 +62,7 @@ function start(form) {
       submittedText(fieldset.querySelector('textarea')),
     );
     const state = answerState(status, result);
+    states.set(fieldset, state);
     const symbol = symbolOf(result);
     setClass(fieldset, RESULT_CLASS, `result-${symbol}`);
 
@@ -104,6 +118,7 @@ function start(form) {
     const entry = menuEntry(section);
     if (!entry) return;
     setClass(entry, /(^|\s)progress-\S+/g, met === total ? 'progress-complete' : met === 0 ? 'progress-none' : 'progress-partial');
+    setClass(entry, TONE_CLASS, progressTone(series, Math.floor((met * 100) / total)));
     const bar = entry.querySelector('progress');
     const countText = fill(texts.sectionCount, { met, total });
     if (bar) {
@@ -117,7 +132,10 @@ function start(form) {
   }
 
   function updateLevel(percentage) {
-    const current = document.querySelector('.project-header .levels .current .percent');
+    levelPercent = percentage;
+    const tab = document.querySelector('.project-header .levels .current');
+    if (tab) setClass(tab, TONE_CLASS, progressTone(tab.getAttribute('data-series') || series, percentage));
+    const current = tab && tab.querySelector('.percent');
     if (!current) return;
     // The same text as the percentBar mixin (views/partials/mixins.pug) renders.
     const text = `${percentage}%`;
@@ -143,6 +161,7 @@ function start(form) {
         total += 1;
         if (counts.get(fieldset)) met += 1;
       }
+      sectionCounts.set(section, { met, total });
       if (total > 0) updateSection(section, met, total);
       levelMet += met;
       levelTotal += total;
@@ -169,12 +188,59 @@ function start(form) {
     submitting = false;
   });
 
+  // Screen readers hear what changed through one polite live region, once the change settles: the
+  // criterion's result, its section's count and the level's percentage. Typing that leaves the
+  // result as it was says nothing; neither does a message identical to the last one.
+  const region = document.getElementById('live-progress');
+  // The section's heading without its count.
+  function sectionName(section) {
+    const heading = section && section.querySelector('h2');
+    if (!heading) return '';
+    const copy = heading.cloneNode(true);
+    for (const count of copy.querySelectorAll('.count')) count.remove();
+    return copy.textContent.trim();
+  }
+  const announced = new Map();
+  let lastMessage = '';
+  let timer = 0;
+  function announceLater(fieldset, delay, onlyIfChanged) {
+    if (!region || !texts.announce) return;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      const state = states.get(fieldset);
+      if (onlyIfChanged && announced.get(fieldset) === state) return;
+      announced.set(fieldset, state);
+      const section = fieldset.closest('section.form-section');
+      const counts = sectionCounts.get(section) || { met: 0, total: 0 };
+      const id = fieldset.querySelector('.criterion-id');
+      const message = fill(texts.announce, {
+        criterion: id ? id.textContent.replace(/^\[|\]$/g, '') : fieldset.id,
+        state: texts.states[state] || '',
+        section: sectionName(section),
+        met: counts.met,
+        total: counts.total,
+        percent: levelPercent,
+      });
+      if (message === lastMessage) return;
+      lastMessage = message;
+      region.textContent = message;
+    }, delay);
+  }
+
   // Also at once: a browser that restores form values on reload shows them with the server's
-  // results for the stored answers.
+  // results for the stored answers. Nothing is announced for that.
   update();
-  form.addEventListener('change', update);
+  for (const fieldset of criteria) announced.set(fieldset, states.get(fieldset));
+  form.addEventListener('change', (event) => {
+    update();
+    const fieldset = event.target instanceof Element ? event.target.closest('fieldset.criterion[data-category]') : null;
+    if (fieldset && event.target instanceof HTMLInputElement && event.target.type === 'radio') announceLater(fieldset, ANSWER_SETTLE_MS, false);
+  });
   form.addEventListener('input', (event) => {
-    if (event.target instanceof HTMLTextAreaElement) update();
+    if (!(event.target instanceof HTMLTextAreaElement)) return;
+    update();
+    const fieldset = event.target.closest('fieldset.criterion[data-category]');
+    if (fieldset) announceLater(fieldset, TYPING_SETTLE_MS, true);
   });
 }
 

@@ -74,3 +74,10 @@ export function levelPercentage(met, total) {
   if (met >= total) return 100;
   return Math.min(Math.floor((200 * met + total) / (2 * total)), 99);
 }
+
+/** The colour class of a progress bar, as progressTone in src/presenters/project-view.ts. */
+export function progressTone(series, percent) {
+  if (percent >= 100) return 'tone-level';
+  if (series === 'baseline') return 'tone-baseline';
+  return `tone-${Math.min(90, Math.max(0, Math.floor(percent / 10) * 10))}`;
+}

@@ -63,6 +63,8 @@ export interface SectionView {
   met: number;
   total: number;
   percent: number;
+  /** Colour class of the section's progress bar (progressTone). */
+  tone: string;
   groups: { minor: string; anchor: string; criteria: CriterionView[] }[];
   /** Criteria of the section left out by the filter. */
   hidden: number;
@@ -87,7 +89,7 @@ export interface LevelView {
 export interface ProjectPageView {
   project: ProjectWithOwner;
   badgeLevel: string;
-  levels: { key: string; percentage: number; series: string }[];
+  levels: { key: string; percentage: number; series: string; tone: string }[];
   current: LevelView;
 }
 
@@ -113,6 +115,21 @@ export function answerState(status: StatusCode, result: CriterionResult): Answer
     default:
       return 'not_answered';
   }
+}
+
+/**
+ * The colour class of a progress bar: the colour the level's badge has at that percentage, so a
+ * bar and the badge agree. Below 100 % the metal badges walk from red-orange to yellow
+ * (inProgressColor in src/services/badge.ts), here in steps of ten (classes tone-0 … tone-90);
+ * the baseline badges have one in-progress colour; a complete level or section takes the
+ * level's own colour (tone-level). public/css/app.css holds the colours and
+ * public/js/criteria-rules.js the same function for the live form; test/unit/progress-colours.test.ts
+ * holds both to the badges and checks their contrast.
+ */
+export function progressTone(series: string, percent: number): string {
+  if (percent >= 100) return 'tone-level';
+  if (series === 'baseline') return 'tone-baseline';
+  return `tone-${String(Math.min(90, Math.max(0, Math.floor(percent / 10) * 10)))}`;
 }
 
 function slug(text: string): string {
@@ -225,13 +242,15 @@ export function levelView(project: ProjectWithOwner, level: Level, input: Record
       groupAnchors.add(anchor);
       return { minor: group.minor, anchor, criteria: shown };
     });
+    const percent = total === 0 ? 0 : Math.floor((met * 100) / total);
     return {
       key: keys[i]!,
       anchor: sectionAnchor(keys[i]!),
       major: section.major,
       met,
       total,
-      percent: total === 0 ? 0 : Math.floor((met * 100) / total),
+      percent,
+      tone: progressTone(level.series, percent),
       groups: groups.filter((g) => g.criteria.length > 0),
       hidden,
       hiddenActive,
@@ -249,7 +268,10 @@ export function projectPageView(set: CriteriaSet, project: ProjectWithOwner, lev
   return {
     project,
     badgeLevel: badgeLevelName(set, project.tieredPercentage),
-    levels: set.levels.map((l) => ({ key: l.key, percentage: storedPercentage(project, l), series: l.series })),
+    levels: set.levels.map((l) => {
+      const percentage = storedPercentage(project, l);
+      return { key: l.key, percentage, series: l.series, tone: progressTone(l.series, percentage) };
+    }),
     current: levelView(project, level, input, filter),
   };
 }
