@@ -169,17 +169,21 @@ function once(target: LookupAddress, init: { method: string; headers: Record<str
       }
       const chunks: Buffer[] = [];
       let size = 0;
+      let tooLarge = false;
       res.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (size > maxBytes) {
+          tooLarge = true;
+          reject(new FetchError('too_large', `response over ${maxBytes} bytes`));
           res.destroy();
-          req.destroy(new FetchError('too_large', `response over ${maxBytes} bytes`));
+          req.destroy();
           return;
         }
         chunks.push(chunk);
       });
       res.on('error', fail);
       res.on('end', () => {
+        if (tooLarge) return;
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {
           if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;

@@ -57,15 +57,21 @@ export function forgeRepoFor(repoUrl: string | null | undefined, forges: ForgesC
     return null;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  const github = segmentsAfter(url, forges.github.baseUrl);
-  if (github) return github.length === 2 ? githubRepo(forges.github, access.fetch, github[0]!, github[1]!, access.githubToken) : null;
-  for (const base of forges.gitlab) {
+  const candidates: { kind: ForgeRepo['forge']; base: string }[] = [
+    { kind: 'github', base: forges.github.baseUrl },
+    ...forges.gitlab.map((base) => ({ kind: 'gitlab' as const, base })),
+    ...forges.gitea.map((base) => ({ kind: 'gitea' as const, base })),
+  ];
+  // The deepest root first: one host may serve a forge at / and another under /gitlab.
+  const depth = (base: string) => base.split('/').length;
+  candidates.sort((a, b) => depth(b.base) - depth(a.base));
+  for (const { kind, base } of candidates) {
     const segments = segmentsAfter(url, base);
-    if (segments) return segments.length >= 2 ? gitlabRepo(base, access.fetch, segments.join('/')) : null;
-  }
-  for (const base of forges.gitea) {
-    const segments = segmentsAfter(url, base);
-    if (segments) return segments.length === 2 ? giteaRepo(base, access.fetch, segments[0]!, segments[1]!) : null;
+    if (!segments) continue;
+    if (kind === 'gitlab') return segments.length >= 2 ? gitlabRepo(base, access.fetch, segments.join('/')) : null;
+    if (segments.length !== 2) return null;
+    const [owner, name] = segments as [string, string];
+    return kind === 'github' ? githubRepo(forges.github, access.fetch, owner, name, access.githubToken) : giteaRepo(base, access.fetch, owner, name);
   }
   return null;
 }
