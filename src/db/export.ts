@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from './generated/client.ts';
-import { readableProjectsById, withOwner, type UnreadableReport } from './projects.ts';
+import type { UnreadableReport } from './projects.ts';
+import { readableRowsById, projectWithOwnerQuery, type ProjectWithOwnerRow } from './project-rows.ts';
 import type { ExportBatch, ExportCursor } from '../domain/export.ts';
 import { withStoreErrors } from './errors.ts';
 
@@ -26,9 +27,9 @@ export function createExportRepo(db: Client, report: UnreadableReport): ExportRe
         WHERE p.deleted_at IS NULL ${keyset}
         ORDER BY p.created_at, p.id LIMIT ${limit}`;
       if (keys.length === 0) return { projects: [], next: null };
-      // Whole rows, owners and collaborators for the batch at once (no query per project).
-      const rows = await db.project.findMany({ where: { id: { in: keys.map((k) => k.id) } }, include: withOwner });
-      const byId = readableProjectsById(rows, report);
+      // Whole rows, owners and collaborators for the batch in one statement (no query per project).
+      const rows = await db.$queryRaw<ProjectWithOwnerRow[]>(projectWithOwnerQuery(Prisma.sql`p.id = ANY(${keys.map((k) => k.id)})`));
+      const byId = readableRowsById(rows, report);
       const projects = keys.flatMap((k) => {
         const project = byId.get(k.id);
         return project ? [project] : [];

@@ -1,5 +1,6 @@
 import { Prisma, type PrismaClient } from './generated/client.ts';
-import { readableProjectsById, withOwner, type UnreadableReport } from './projects.ts';
+import type { UnreadableReport } from './projects.ts';
+import { readableRowsById, projectWithOwnerQuery, type ProjectWithOwnerRow } from './project-rows.ts';
 import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type ProjectRole, type UserProjectEntry } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import { withStoreErrors } from './errors.ts';
@@ -80,9 +81,9 @@ export function createListRepo(db: Client, report: UnreadableReport): ListRepo {
     async page(filter, order, limit, offset) {
       const ids = (await db.$queryRaw<{ id: number }[]>(pageQuery(filter, order, limit, offset))).map((r) => r.id);
       if (ids.length === 0) return [];
-      // Whole rows, owners and collaborators for the page at once (no query per project).
-      const rows = await db.project.findMany({ where: { id: { in: ids } }, include: withOwner });
-      const byId = readableProjectsById(rows, report);
+      // Whole rows, owners and collaborators for the page in one statement (no query per project).
+      const rows = await db.$queryRaw<ProjectWithOwnerRow[]>(projectWithOwnerQuery(Prisma.sql`p.id = ANY(${ids})`));
+      const byId = readableRowsById(rows, report);
       return ids.flatMap((id) => {
         const project = byId.get(id);
         return project ? [project] : [];

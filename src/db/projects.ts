@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Prisma, PrismaClient } from './generated/client.ts';
+import { Prisma, type PrismaClient } from './generated/client.ts';
 import { StaleProjectError, UnreadableProject } from '../domain/errors.ts';
 import type {
   ChangeKind,
@@ -14,6 +14,7 @@ import type {
   StoredAnswers,
 } from '../domain/project.ts';
 import { withStoreErrors } from './errors.ts';
+import { projectWithOwnerQuery, toProjectWithOwner as rowToProjectWithOwner, type ProjectWithOwnerRow } from './project-rows.ts';
 
 export type { ChangeKind, FieldChanges } from '../domain/project.ts';
 
@@ -107,8 +108,9 @@ export function createProjectsRepo(db: Client): ProjectsRepo {
   };
   return withStoreErrors<ProjectsRepo>({
     async findById(id) {
-      const row = await db.project.findFirst({ where: { id, deletedAt: null }, include: withOwner });
-      return row ? toProjectWithOwner(row) : null;
+      // Pages and the project JSON: one statement for the row, its owner and collaborators.
+      const [row] = await db.$queryRaw<ProjectWithOwnerRow[]>(projectWithOwnerQuery(Prisma.sql`p.id = ${id} AND p.deleted_at IS NULL`));
+      return row ? rowToProjectWithOwner(row) : null;
     },
     async findByIdIncludingDeleted(id) {
       const row = await db.project.findUnique({ where: { id }, include: withOwner });
