@@ -114,6 +114,50 @@ test.describe('with JavaScript', () => {
     expect(errors, 'the browser reported errors (CSP violations appear here)').toEqual([]);
   });
 
+  test('screen readers hear a settled change once, through a polite status region, never each keystroke', async ({ page }) => {
+    test.setTimeout(30_000);
+    const errors = watchForErrors(page);
+    const projectId = await signUpAndRegister(page, 'announce');
+    await page.goto(`/projects/${projectId}/passing/edit`);
+    const region = page.locator('#live-progress');
+    await expect(region).toHaveAttribute('role', 'status');
+    await expect(region).toHaveAttribute('aria-live', 'polite');
+    await expect(region).toHaveText('');
+    // Every text the region takes, in order (recorded in the page: the region may change faster
+    // than the test polls).
+    await region.evaluate((node) => {
+      const win = globalThis as unknown as { MutationObserver: new (cb: () => void) => { observe(n: unknown, o: object): void }; announced: string[] };
+      const el = node as unknown as DomNode;
+      win.announced = [];
+      new win.MutationObserver(() => {
+        win.announced.push(el.textContent ?? '');
+      }).observe(node, { childList: true, characterData: true, subtree: true });
+    });
+    const announced = (): Promise<string[]> => page.evaluate<string[]>('globalThis.announced');
+    const total = passing.sections[0]!.groups.flatMap((g) => g.criteria).filter((c) => passing.active.includes(c)).length;
+    const fieldset = page.locator('fieldset[id="contribution"]');
+
+    await fieldset.getByRole('radio', { name: 'Met', exact: true }).check();
+    await expect(region).toHaveText(`[contribution] Met — needs a URL. Basics: 0 of ${total} criteria count. Passing: 0%.`);
+
+    // Typed key by key: the result changes once the URL is complete, and that is said once.
+    await fieldset.getByLabel('Justification', { exact: true }).pressSequentially('Pull requests are welcome: https://example.org/contributing', { delay: 15 });
+    const percent = Math.round(100 / passing.active.length);
+    await expect(region).toHaveText(`[contribution] Met. Basics: 1 of ${total} criteria count. Passing: ${percent}%.`);
+    // More typing that leaves the result as it was says nothing.
+    await fieldset.getByLabel('Justification', { exact: true }).pressSequentially(' (see also the README)', { delay: 15 });
+    await page.waitForTimeout(2_000);
+    expect(await announced()).toEqual([
+      `[contribution] Met — needs a URL. Basics: 0 of ${total} criteria count. Passing: 0%.`,
+      `[contribution] Met. Basics: 1 of ${total} criteria count. Passing: ${percent}%.`,
+    ]);
+
+    // The bars take the badge's colour for the new percentage, here still the lowest step.
+    await expect(page.locator('.section-menu .section-progress').first()).toHaveClass(/\btone-0\b/);
+    await expect(page.locator('.project-header .levels .current')).toHaveClass(/\btone-0\b/);
+    expect(errors, 'the browser reported errors (CSP violations appear here)').toEqual([]);
+  });
+
   test('what the script shows before saving is what the server renders after saving, for many answers', async ({ page, browser, baseURL }) => {
     test.setTimeout(40_000);
     const errors = watchForErrors(page);
@@ -209,13 +253,15 @@ async function pageState(page: Page): Promise<unknown> {
   const sections = await page.locator('.section-menu .section-progress').evaluateAll((nodes) =>
     (nodes as unknown as DomNode[]).map((s) => {
       const bar = s.querySelector('progress');
-      return [s.className, s.textContent, bar?.getAttribute('aria-label'), bar?.value];
+      // Sorted: the script replaces a class at the end, the server writes them in its own order.
+      return [s.className.split(' ').sort().join(' '), s.textContent, bar?.getAttribute('aria-label'), bar?.value];
     }),
   );
   const headings = await page.locator('.form-section h2').allTextContents();
-  const level = await page.locator('.project-header .levels .current .percent').evaluate((p) => {
-    const node = p as unknown as DomNode;
-    return [node.textContent, node.querySelector('progress')?.value];
+  // The tab's classes carry the bar's colour (tone-*), which the script changes with the percentage.
+  const level = await page.locator('.project-header .levels .current').evaluate((li) => {
+    const node = li as unknown as DomNode;
+    return [node.className.split(' ').sort().join(' '), node.querySelector('.percent')?.textContent, node.querySelector('progress')?.value];
   });
   return { criteria, sections, headings, level };
 }
