@@ -1,5 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
+import { clientAddressFrom, createBadgeFastPath, createBadgeThrottle, type FastPathHeaders } from './http/badge-fast-path.ts';
+import { createBadgeCache } from './services/badge-cache.ts';
 import { configurePassport } from './http/auth.ts';
 import { jsonFieldLimit, MAX_BODY_FIELDS } from './http/body-limits.ts';
 import { verifyFormBody, verifyJsonBody } from './http/body-verify.ts';
@@ -46,6 +50,29 @@ const stripTrailingSlash: RequestHandler = (req, res, next) => {
   }
   next();
 };
+
+/**
+ * The headers the security middleware puts on every response, recorded once by running it
+ * against a stand-in response, so the badge fast path sends exactly what Express would.
+ */
+function recordedSecurityHeaders(handlers: RequestHandler[]): FastPathHeaders {
+  const headers = new Map<string, [string, string]>();
+  const put = (name: string, value: unknown) => {
+    headers.set(name.toLowerCase(), [name, Array.isArray(value) ? value.join(', ') : String(value)]);
+  };
+  const res = {
+    setHeader: put,
+    set: put,
+    removeHeader: (name: string) => headers.delete(name.toLowerCase()),
+    getHeader: (name: string) => headers.get(name.toLowerCase())?.[1],
+  };
+  for (const handler of handlers) {
+    const call = { passed: false };
+    (handler as unknown as (req: unknown, res: unknown, next: () => void) => void)({ method: 'GET', headers: {} }, res, () => (call.passed = true));
+    if (!call.passed) throw new Error('security headers middleware did not pass the request on synchronously');
+  }
+  return { security: [...headers.values()] };
+}
 
 /** Builds the Express application (no listening: see server.ts). */
 export function createApp(ctx: ServiceContext): express.Express {
@@ -103,5 +130,26 @@ export function createApp(ctx: ServiceContext): express.Express {
 
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger, isDatabaseUnavailable));
+
+  // Badges answer before Express does anything (src/http/badge-fast-path.ts); every other
+  // request, and every badge request the fast path does not answer itself, goes on to Express.
+  const trust = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+  const address = clientAddressFrom(trust);
+  const fastPath = createBadgeFastPath({
+    config: ctx.config,
+    cache: createBadgeCache(ctx),
+    logger: ctx.logger,
+    headers: recordedSecurityHeaders(securityHeaders(ctx.config)),
+    throttle: createBadgeThrottle({ limit: ctx.config.rateLimits.globalPerIp, windowMs: ctx.config.rateLimits.globalWindowMs }),
+    // Keyed like the request-wide limiter: IPv6 clients by their /56.
+    clientAddress: (req) => ipKeyGenerator(address(req)),
+    throttledMessage: ctx.i18n.t('errors.http.rate_limited_requests', { lng: 'en' }),
+  });
+  const handle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, done?: unknown) => void }).handle.bind(app);
+  (app as unknown as { handle: typeof handle }).handle = (req, res, done) => {
+    fastPath(req, res, () => {
+      handle(req, res, done);
+    });
+  };
   return app;
 }

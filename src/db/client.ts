@@ -19,12 +19,14 @@ import type { UnreadableReport } from './projects.ts';
 import { LOCKS, withAdvisoryLock } from './locks.ts';
 import { createEmailCipher, type EmailKeys } from './email-crypto.ts';
 import { createOutboxRepo, createOutboxWriter, type OutboxRepo, type OutboxWriter } from './outbox.ts';
+import { createAutomationRunsRepo, type AutomationRunsRepo } from './automation-runs.ts';
+import { createBadgeStore, type BadgeChangeWriter, type BadgesRepo } from './badges.ts';
 
 /**
  * The only module that constructs the Prisma client. Everything else receives the
  * repositories below (or the shared pg pool, which the session store needs).
  */
-export type Repositories = Pick<Database, 'users' | 'projects' | 'tokens' | 'admin' | 'collaborators' | 'transfers'> & {
+export type Repositories = Pick<Database, 'users' | 'projects' | 'tokens' | 'admin' | 'collaborators' | 'transfers' | 'badgeChanges'> & {
   /** Mail and purges written in the same transaction as the change they report. */
   outbox: OutboxWriter;
 };
@@ -49,6 +51,12 @@ export interface Database {
   rateLimits: RateLimitsRepo;
   /** Housekeeping of the session store's table. */
   sessions: SessionsRepo;
+  /** Automation runs queued by the edit pages, drained by every instance. */
+  automationRuns: AutomationRunsRepo;
+  /** Badge columns of one project, and change notices shared by every instance (src/db/badges.ts). */
+  badges: BadgesRepo;
+  /** Announces changed badges; the transaction's writer announces them on commit only. */
+  badgeChanges: BadgeChangeWriter;
   /** Runs fn in one transaction with repositories bound to it. */
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Runs fn while no other instance runs work under the same lock (src/db/locks.ts). */
@@ -70,6 +78,7 @@ export function connectDatabase(url: string, options: { emailKeys: EmailKeys; ma
   // pool; without a listener Node treats it as uncaught and the process dies.
   pool.on('error', () => undefined);
   const prisma = new PrismaClient({ adapter: serialTransactions(new PrismaPg(pool)) });
+  const badgeStore = createBadgeStore(pool, url, prisma);
   return {
     pool,
     users: createUsersRepo(prisma, cipher),
@@ -84,16 +93,33 @@ export function connectDatabase(url: string, options: { emailKeys: EmailKeys; ma
     export: createExportRepo(prisma, reportUnreadable),
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),
+    automationRuns: createAutomationRunsRepo(prisma, cipher),
+    badges: badgeStore.repo,
+    badgeChanges: badgeStore.writer,
     // Begin and commit fail outside any repository (a conflict found at commit, the database
     // gone): their errors get the same translation as the repositories'.
-    transaction: (fn) =>
-      prisma
-        .$transaction((tx) => fn({ users: createUsersRepo(tx, cipher), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx, cipher), admin: createAdminRepo(tx, cipher), collaborators: createCollaboratorsRepo(tx, cipher), transfers: createTransfersRepo(tx, cipher), outbox: createOutboxWriter(tx, cipher) }))
+    transaction: <T>(fn: (tx: Repositories) => Promise<T>) => {
+      let committed = (): void => undefined;
+      return prisma
+        .$transaction((tx) => {
+          // Badge changes reach this instance's subscribers only after the commit, like NOTIFY.
+          const badges = badgeStore.inTransaction(tx);
+          committed = () => {
+            badges.committed();
+          };
+          return fn({ users: createUsersRepo(tx, cipher), projects: createProjectsRepo(tx), tokens: createTokensRepo(tx, cipher), admin: createAdminRepo(tx, cipher), collaborators: createCollaboratorsRepo(tx, cipher), transfers: createTransfersRepo(tx, cipher), outbox: createOutboxWriter(tx, cipher), badgeChanges: badges.writer });
+        })
+        .then((result) => {
+          committed();
+          return result;
+        })
         .catch((err: unknown) => {
           throw toStoreError(err);
-        }),
+        });
+    },
     exclusively: (lock, fn) => withAdvisoryLock(pool, LOCKS[lock], fn),
     async close() {
+      await badgeStore.close();
       await prisma.$disconnect();
       await pool.end();
     },
