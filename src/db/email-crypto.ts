@@ -25,7 +25,8 @@ export interface EmailKeys {
 }
 
 /** Which column a value belongs to; bound into the tag, so a value copied to another column fails to decrypt. */
-export type EmailField = 'users.email' | 'user_tokens.new_email';
+// automation_runs.github_token: a GitHub OAuth token held only while its automation run waits (src/db/automation-runs.ts).
+export type EmailField = 'users.email' | 'user_tokens.new_email' | 'automation_runs.github_token';
 
 export class EmailDecryptionError extends Error {
   override name = 'EmailDecryptionError';
