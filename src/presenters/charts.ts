@@ -39,9 +39,17 @@ export interface AxisTicks {
 }
 
 const PALETTE = ['#1f6feb', '#2da44e', '#bf8700', '#8250df', '#cf222e', '#0a7f86'] as const;
-/** Scaled to the container's width by the stylesheet; 12 px text stays legible at phone widths. */
+/**
+ * Each chart is drawn twice, and the stylesheet shows one: a wide layout for desktops and a
+ * narrow one for phones. Both scale to the column's width, so their text is as large as the
+ * column allows: the wide one is meant for columns of at least 640 px (12 px text or more), the
+ * narrow one, 320 units wide, for phones (a 390 px screen leaves a 358 px column: 13 px text;
+ * 320 px screens 11 px). One layout scaled down to a phone would shrink its text to 7 px.
+ */
 const WIDTH = 640;
 const HEIGHT = 320;
+export const NARROW_WIDTH = 320;
+const NARROW_HEIGHT = 300;
 const FONT = 12;
 /** Average advance of a 12 px system-font digit or letter, to keep x labels from overlapping. */
 const CHAR_WIDTH = 7.2;
@@ -74,10 +82,13 @@ export function axisTicks(max: number, maxIntervals = 5): AxisTicks {
   return { max: last, step, ticks };
 }
 
-function open(title: string, width: number, height: number, description: string): string {
+/** Which of the two drawings: the stylesheet shows `chart-wide` or `chart-narrow` by screen width. */
+type Layout = 'wide' | 'narrow';
+
+function open(title: string, width: number, height: number, description: string, layout: Layout): string {
   const t = escapeHtml(title);
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="${t}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${layout}" role="img" aria-label="${t}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<title>${t}</title><desc>${escapeHtml(description)}</desc>` +
     `<text x="${MARGIN.left}" y="20" font-size="15" font-weight="bold" fill="${INK}">${t}</text>`
   );
@@ -106,9 +117,13 @@ function xLabel(x: number, y: number, label: string): string {
   return `<text x="${n(x)}" y="${y}" font-size="${FONT}" text-anchor="middle" fill="${MUTED}">${escapeHtml(label)}</text>`;
 }
 
+/** The chart in both layouts, wide first (the only one when a width is given). */
 export function barChart(input: BarChartInput): string {
-  const width = input.width ?? WIDTH;
-  const height = input.height ?? HEIGHT;
+  if (input.width !== undefined || input.height !== undefined) return drawBars(input, input.width ?? WIDTH, input.height ?? HEIGHT, 'wide');
+  return drawBars(input, WIDTH, HEIGHT, 'wide') + drawBars(input, NARROW_WIDTH, NARROW_HEIGHT, 'narrow');
+}
+
+function drawBars(input: BarChartInput, width: number, height: number, layout: Layout): string {
   const values = input.values.map((v) => (Number.isFinite(v) && v > 0 ? v : 0));
   const y = axisTicks(Math.max(0, ...values));
   const plotWidth = width - MARGIN.left - MARGIN.right;
@@ -116,33 +131,65 @@ export function barChart(input: BarChartInput): string {
   const plotHeight = plotBottom - MARGIN.top;
   const slot = values.length > 0 ? plotWidth / values.length : plotWidth;
   const barWidth = Math.max(1, slot * 0.7);
-  const step = labelStep(input.labels, plotWidth);
+  // Labels too long for one row alternate between two rows before any is left out, so a phone
+  // still names every level ("In progress", "Passing", …).
+  const oneRow = labelStep(input.labels, plotWidth);
+  const stagger = oneRow > 1 && labelStep(input.labels, plotWidth * 2) === 1;
+  const step = stagger ? 1 : oneRow;
   const summary = input.labels.map((l, i) => `${l}: ${n(values[i] ?? 0)}`).join('; ');
-  let out = open(input.title, width, height, summary) + axes(width, height, y);
+  let out = open(input.title, width, height, summary, layout) + axes(width, height, y);
   values.forEach((value, i) => {
     const label = input.labels[i] ?? '';
     const h = (value / y.max) * plotHeight;
     const x = MARGIN.left + i * slot + (slot - barWidth) / 2;
     // The dark outline keeps light fills (silver, gold) distinct from the white background.
     out += `<rect class="${classes('bar', input.barClasses?.[i])}" x="${n(x)}" y="${n(plotBottom - h)}" width="${n(barWidth)}" height="${n(h)}" fill="${PALETTE[0]}" stroke="${INK}" stroke-width="1"><title>${escapeHtml(`${label}: ${n(value)}`)}</title></rect>`;
-    if (i % step === 0) out += xLabel(x + barWidth / 2, plotBottom + FONT + 6, label);
+    if (i % step === 0) out += xLabel(x + barWidth / 2, plotBottom + FONT + 6 + (stagger && i % 2 === 1 ? FONT + 4 : 0), label);
   });
   return `${out}</svg>`;
 }
 
+/** The chart in both layouts, wide first (the only one when a width is given). */
 export function lineChart(input: LineChartInput): string {
-  const width = input.width ?? WIDTH;
-  const height = input.height ?? HEIGHT;
+  if (input.width !== undefined || input.height !== undefined) return drawLines(input, input.width ?? WIDTH, input.height ?? HEIGHT, 'wide');
+  return drawLines(input, WIDTH, HEIGHT, 'wide') + drawLines(input, NARROW_WIDTH, NARROW_HEIGHT, 'narrow');
+}
+
+/** Legend entries left to right, wrapping to a new row where the next would not fit. */
+function legendLayout(names: readonly string[], width: number): { x: number; row: number }[] {
+  const out: { x: number; row: number }[] = [];
+  let x: number = MARGIN.left;
+  let row = 0;
+  for (const name of names) {
+    const room = 18 + name.length * CHAR_WIDTH + 16;
+    if (x > MARGIN.left && x + room > width - MARGIN.right) {
+      x = MARGIN.left;
+      row += 1;
+    }
+    out.push({ x, row });
+    x += room;
+  }
+  return out;
+}
+
+const LEGEND_ROW = 18;
+
+function drawLines(input: LineChartInput, baseWidth: number, baseHeight: number, layout: Layout): string {
+  const width = baseWidth;
+  const legend = legendLayout(input.series.map((s) => s.name), width);
+  const rows = legend.length ? Math.max(...legend.map((l) => l.row)) + 1 : 1;
+  // Extra rows of legend make the drawing taller, not the plot smaller.
+  const height = baseHeight + (rows - 1) * LEGEND_ROW;
   const count = input.labels.length;
   const all = input.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
   const y = axisTicks(Math.max(0, ...all));
   const plotWidth = width - MARGIN.left - MARGIN.right;
-  const plotBottom = height - MARGIN.bottom;
+  const plotBottom = height - MARGIN.bottom - (rows - 1) * LEGEND_ROW;
   const plotHeight = plotBottom - MARGIN.top;
   const xAt = (i: number) => MARGIN.left + (count <= 1 ? plotWidth / 2 : (i * plotWidth) / (count - 1));
   const yAt = (v: number) => plotBottom - ((Number.isFinite(v) ? Math.max(0, v) : 0) / y.max) * plotHeight;
   const summary = input.series.map((s) => `${s.name}: ${n(s.values.at(-1) ?? 0)}`).join('; ');
-  let out = open(input.title, width, height, summary) + axes(width, height, y);
+  let out = open(input.title, width, height, summary, layout) + axes(width, plotBottom + MARGIN.bottom, y);
   const step = labelStep(input.labels, plotWidth);
   input.labels.forEach((label, i) => {
     if (i % step === 0) out += xLabel(xAt(i), plotBottom + FONT + 6, label);
@@ -157,9 +204,10 @@ export function lineChart(input: LineChartInput): string {
       out += `<circle class="${classes('series', series.className)}" cx="${x}" cy="${yy}" r="4" fill="${color}"><title>${escapeHtml(series.name)}</title></circle>`;
     }
     // Legend below the axis labels.
-    const lx = MARGIN.left + s * 140;
-    out += `<rect class="${classes('swatch', series.className)}" x="${lx}" y="${height - 20}" width="12" height="12" fill="${color}" stroke="${INK}" stroke-width="1"/>`;
-    out += `<text x="${lx + 18}" y="${height - 10}" font-size="${FONT}" fill="${INK}">${escapeHtml(series.name)}</text>`;
+    const { x: lx, row } = legend[s]!;
+    const ly = height - 20 - (rows - 1 - row) * LEGEND_ROW;
+    out += `<rect class="${classes('swatch', series.className)}" x="${n(lx)}" y="${ly}" width="12" height="12" fill="${color}" stroke="${INK}" stroke-width="1"/>`;
+    out += `<text x="${n(lx + 18)}" y="${ly + 10}" font-size="${FONT}" fill="${INK}">${escapeHtml(series.name)}</text>`;
   });
   return `${out}</svg>`;
 }

@@ -52,3 +52,22 @@ test('every page type fits a 320 and a 390 px wide screen', async ({ browser, ba
   const unexpected = [...site.errors.alice, ...site.errors.bob, ...site.errors.anonymous].filter((e) => !/responded with a status of (403|404|409)\b/.test(e));
   expect(unexpected, 'the browsers reported errors (CSP violations appear here)').toEqual([]);
 });
+
+test('statistics charts keep their text at about 12 px or more on a 390 px phone and on a desktop', async ({ page }) => {
+  /** The smallest rendered text size (font size times the drawing's scale) in the displayed charts. */
+  const smallestText = (): Promise<{ charts: number; smallest: number }> =>
+    page.evaluate<{ charts: number; smallest: number }>(`(() => {
+      const shown = [...document.querySelectorAll('.charts svg.chart')].filter((svg) => svg.getBoundingClientRect().width > 0);
+      const sizes = shown.flatMap((svg) => [...svg.querySelectorAll('text')].map((text) => Number(text.getAttribute('font-size')) * text.getScreenCTM().a));
+      return { charts: shown.length, smallest: Math.min(...sizes) };
+    })()`);
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto('/project_stats');
+    const { charts, smallest } = await smallestText();
+    // One drawing of each chart is displayed (the level chart, three progress charts, months).
+    expect(charts, `charts displayed at ${width} px`).toBeGreaterThanOrEqual(5);
+    expect(await page.locator('.charts svg.chart').count()).toBe(2 * charts);
+    expect(smallest, `smallest chart text at ${width} px`).toBeGreaterThanOrEqual(12);
+  }
+});

@@ -134,9 +134,10 @@ describe('GET /project_stats with snapshots', () => {
 
   it('follows every chart with its numbers as a folded table, axis ticks in whole projects', async () => {
     const res = await request(t.app).get('/project_stats').expect(200);
-    const charts = res.text.match(/<svg /g) ?? [];
-    // Level, three progress bands, months and history.
+    // Level, three progress bands, months and history; each drawn wide and narrow (for phones).
+    const charts = res.text.match(/<svg [^>]*class="chart chart-wide"/g) ?? [];
     expect(charts).toHaveLength(6);
+    expect(res.text.match(/<svg [^>]*class="chart chart-narrow"/g)).toHaveLength(6);
     const folded = [...res.text.matchAll(/<\/svg><\/div><details class="chart-data"><summary>([^<]+)<\/summary><table class="projects">/g)].map((m) => m[1]);
     expect(folded).toHaveLength(charts.length);
     expect(folded).toContain('Projects by badge level: the numbers as a table');

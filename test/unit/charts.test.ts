@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTicks, barChart, lineChart } from '../../src/presenters/charts.ts';
+import { NARROW_WIDTH, axisTicks, barChart, lineChart } from '../../src/presenters/charts.ts';
 import { statsCsv } from '../../src/presenters/stats-csv.ts';
 import { secondsUntilNextSnapshot } from '../../src/services/stats.ts';describe('axisTicks', () => {
   const wholeNumbers = (ticks: number[]) => ticks.every((v) => Number.isInteger(v));
@@ -45,6 +45,71 @@ import { secondsUntilNextSnapshot } from '../../src/services/stats.ts';describe(
 
 
 
+/** The two drawings of a chart: [wide, narrow]. */
+function layouts(svg: string): string[] {
+  return svg.split(/(?=<svg )/);
+}
+const wide = (svg: string): string => layouts(svg)[0]!;
+const narrow = (svg: string): string => layouts(svg)[1]!;
+
+/** Text size on screen when the drawing fills a column `column` px wide (width: 100% in app.css). */
+function renderedSizes(svg: string, column: number): number[] {
+  const viewWidth = Number(/viewBox="0 0 ([\d.]+) /.exec(svg)![1]);
+  const scale = column / viewWidth;
+  return [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]) * scale);
+}
+
+describe('phone layout', () => {
+  // A 390 px phone: main's padding leaves a 358 px column.
+  const PHONE_COLUMN = 358;
+  const bars = barChart({ title: 'Projects by badge level', labels: ['In progress', 'Passing', 'Silver', 'Gold'], values: [5, 3, 1, 1], barClasses: ['level-in_progress', 'level-passing', 'level-silver', 'level-gold'] });
+  const lines = lineChart({
+    title: 'History',
+    labels: Array.from({ length: 30 }, (_, i) => `2026-04-${String(i + 1).padStart(2, '0')}`),
+    series: ['All projects', 'Passing', 'Silver', 'Gold'].map((name, s) => ({ name, values: Array.from({ length: 30 }, (_, i) => i * (4 - s)) })),
+  });
+
+  it('draws every chart twice, a wide and a narrow drawing the stylesheet chooses between', () => {
+    for (const svg of [bars, lines]) {
+      expect(layouts(svg)).toHaveLength(2);
+      expect(wide(svg)).toMatch(/^<svg [^>]*class="chart chart-wide"[^>]*viewBox="0 0 640 /);
+      expect(narrow(svg)).toMatch(new RegExp(`^<svg [^>]*class="chart chart-narrow"[^>]*viewBox="0 0 ${NARROW_WIDTH} `));
+      // Both are the same image to assistive technology; only one is displayed at any width.
+      expect(/aria-label="([^"]+)"/.exec(wide(svg))![1]).toBe(/aria-label="([^"]+)"/.exec(narrow(svg))![1]);
+    }
+  });
+
+  it('keeps text at 12 px or more on a 390 px phone, where the wide drawing would shrink it to 7 px', () => {
+    for (const svg of [bars, lines]) {
+      expect(Math.min(...renderedSizes(narrow(svg), PHONE_COLUMN))).toBeGreaterThanOrEqual(12);
+      expect(Math.min(...renderedSizes(wide(svg), PHONE_COLUMN))).toBeLessThan(7);
+    }
+  });
+
+  it('names every level on a phone: long labels alternate between two rows instead of being left out', () => {
+    for (const label of ['In progress', 'Passing', 'Silver', 'Gold']) expect(narrow(bars)).toContain(`>${label}</text>`);
+    const rows = new Set([...narrow(bars).matchAll(/<text x="[^"]+" y="([^"]+)" font-size="12" text-anchor="middle"/g)].map((m) => m[1]));
+    expect(rows.size).toBe(2);
+  });
+
+  it('wraps a legend that does not fit one row, making the drawing taller, and keeps it inside', () => {
+    const swatches = [...narrow(lines).matchAll(/<rect class="swatch[^"]*" x="([\d.]+)" y="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    expect(swatches).toHaveLength(4);
+    expect(new Set(swatches.map(([, y]) => y)).size).toBeGreaterThan(1);
+    const height = Number(/viewBox="0 0 \d+ ([\d.]+)"/.exec(narrow(lines))![1]);
+    for (const [x, y] of swatches) {
+      expect(x).toBeLessThan(NARROW_WIDTH);
+      expect(y + 12).toBeLessThanOrEqual(height);
+    }
+    // The wide drawing has room for the four entries in one row.
+    expect(new Set([...wide(lines).matchAll(/<rect class="swatch[^"]*" x="[\d.]+" y="([\d.]+)"/g)].map((m) => m[1])).size).toBe(1);
+  });
+
+  it('draws one layout only when a size is asked for', () => {
+    expect(layouts(barChart({ title: 'x', labels: ['a'], values: [1], width: 400 }))).toHaveLength(1);
+  });
+});
+
 describe('barChart', () => {
   const svg = barChart({ title: 'Levels <&> "q"', labels: ['a<b', 'c'], values: [4, 2] });
 
@@ -59,7 +124,7 @@ describe('barChart', () => {
   });
 
   it('draws one bar per value scaled to the nice maximum, without style attributes', () => {
-    const bars = [...svg.matchAll(/<rect class="bar" x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"/g)].map((m) => Number(m[1]));
+    const bars = [...wide(svg).matchAll(/<rect class="bar" x="[^"]+" y="[^"]+" width="[^"]+" height="([^"]+)"/g)].map((m) => Number(m[1]));
     expect(bars).toHaveLength(2);
     expect(bars[0]).toBeCloseTo(bars[1]! * 2, 1);
     expect(svg).not.toMatch(/style=/);
@@ -67,7 +132,7 @@ describe('barChart', () => {
   });
 
   it('labels the axis with whole project counts in text of at least 12 px', () => {
-    const small = barChart({ title: 'Few', labels: ['a', 'b', 'c'], values: [1, 3, 2] });
+    const small = wide(barChart({ title: 'Few', labels: ['a', 'b', 'c'], values: [1, 3, 2] }));
     const ticks = [...small.matchAll(/<text class="tick"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
     expect(ticks).toEqual(['0', '1', '2', '3']);
     const sizes = [...small.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
@@ -76,14 +141,14 @@ describe('barChart', () => {
 
   it('is 640 by 320 by default and carries the classes given per bar', () => {
     const out = barChart({ title: 'Levels', labels: ['passing', 'gold'], values: [2, 1], barClasses: ['level-passing', null] });
-    expect(out).toContain('viewBox="0 0 640 320"');
-    expect(out).toContain('<rect class="bar level-passing"');
-    expect(out.match(/<rect class="bar"/g)).toHaveLength(1);
+    expect(wide(out)).toContain('viewBox="0 0 640 320"');
+    expect(wide(out)).toContain('<rect class="bar level-passing"');
+    expect(wide(out).match(/<rect class="bar"/g)).toHaveLength(1);
   });
 
   it('does not overlap long x labels', () => {
     const labels = Array.from({ length: 24 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`);
-    const out = barChart({ title: 'Months', labels, values: labels.map(() => 1) });
+    const out = wide(barChart({ title: 'Months', labels, values: labels.map(() => 1) }));
     const drawn = labels.filter((l) => out.includes(`>${l}</text>`));
     expect(drawn.length).toBeGreaterThan(1);
     expect(drawn.length).toBeLessThanOrEqual(24 / 2);
@@ -99,7 +164,7 @@ describe('barChart', () => {
 
 describe('lineChart', () => {
   it('draws a polyline per series with a legend', () => {
-    const svg = lineChart({ title: 'History', labels: ['d1', 'd2', 'd3'], series: [{ name: 'Total', values: [1, 2, 3] }, { name: 'Gold & co', values: [0, 1, 1] }] });
+    const svg = wide(lineChart({ title: 'History', labels: ['d1', 'd2', 'd3'], series: [{ name: 'Total', values: [1, 2, 3] }, { name: 'Gold & co', values: [0, 1, 1] }] }));
     expect(svg.match(/<polyline /g)).toHaveLength(2);
     expect(svg).toContain('Gold &amp; co');
     expect(svg).toContain('role="img"');
