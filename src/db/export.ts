@@ -3,28 +3,30 @@ import type { UnreadableReport } from './projects.ts';
 import { readableRowsById, projectWithOwnerQuery, type ProjectWithOwnerRow } from './project-rows.ts';
 import type { ExportBatch, ExportCursor } from '../domain/export.ts';
 import { withStoreErrors } from './errors.ts';
+import { whereClause } from './list.ts';
+import type { ProjectListFilter } from '../domain/list.ts';
 
 type Client = Pick<PrismaClient, 'project' | '$queryRaw'>;
 
 export interface ExportRepo {
   /**
-   * Up to `limit` live projects after `after` in (created_at, id) order, with owner and
+   * Up to `limit` live projects matching `filter` (the list's filters) after `after` in (created_at, id) order, with owner and
    * collaborators. Keyset pagination: every call is one short query, no connection or
    * transaction is held between batches, so a slow client never pins a pooled connection.
    */
-  batch(after: ExportCursor | null, limit: number): Promise<ExportBatch>;
+  batch(after: ExportCursor | null, limit: number, filter?: ProjectListFilter): Promise<ExportBatch>;
 }
 
 export function createExportRepo(db: Client, report: UnreadableReport): ExportRepo {
   return withStoreErrors<ExportRepo>({
-    async batch(after, limit) {
+    async batch(after, limit, filter = {}) {
       const keyset = after
         ? Prisma.sql`AND p.created_at >= ${after.createdAt}::timestamptz
             AND (p.created_at > ${after.createdAt}::timestamptz OR p.id > ${after.id})`
         : Prisma.empty;
       const keys = await db.$queryRaw<{ id: number; created_at: string }[]>`
         SELECT p.id, p.created_at::text AS created_at FROM projects p
-        WHERE p.deleted_at IS NULL ${keyset}
+        WHERE ${whereClause(filter)} ${keyset}
         ORDER BY p.created_at, p.id LIMIT ${limit}`;
       if (keys.length === 0) return { projects: [], next: null };
       // Whole rows, owners and collaborators for the batch in one statement (no query per project).

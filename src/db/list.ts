@@ -24,7 +24,8 @@ export interface ListRepo {
   explainUserProjects(userId: number, limit: number): Promise<string[]>;
 }
 
-function whereClause(filter: ProjectListFilter): Prisma.Sql {
+/** The list's filters as SQL (also the export's, src/db/export.ts); always excludes soft-deleted rows. */
+export function whereClause(filter: ProjectListFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`p.deleted_at IS NULL`];
   if (filter.minTiered !== undefined) parts.push(Prisma.sql`p.tiered_percentage >= ${filter.minTiered}`);
   if (filter.maxTiered !== undefined) parts.push(Prisma.sql`p.tiered_percentage <= ${filter.maxTiered}`);

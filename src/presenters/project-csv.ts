@@ -8,7 +8,11 @@ import { presentProject } from './project-json.ts';
  * so the header is taken from a stand-in entry that has every justification set: the CSV columns
  * then follow the JSON wire shape automatically when criteria or columns change.
  */
+const columnsBySet = new WeakMap<CriteriaSet, string[]>();
+
 export function projectCsvColumns(set: CriteriaSet): string[] {
+  const cached = columnsBySet.get(set);
+  if (cached) return cached;
   const answers = Object.fromEntries(set.ids.map((id) => [id, { status: 0 as const, justification: '-' }]));
   const standIn = {
     answers,
@@ -17,7 +21,10 @@ export function projectCsvColumns(set: CriteriaSet): string[] {
     owner: { id: 0, name: '', nickname: null },
     additionalRightUserIds: [],
   } as unknown as ProjectWithOwner;
-  return Object.keys(presentProject(set, standIn));
+  const columns = Object.keys(presentProject(set, standIn));
+  // Computed once per criteria set: every CSV page and export batch uses the same header.
+  columnsBySet.set(set, columns);
+  return columns;
 }
 
 /** CSV (src/presenters/csv.ts): a header of the JSON keys, then one row per project. */

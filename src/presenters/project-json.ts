@@ -45,19 +45,44 @@ export function projectDataLicense(updatedAt: Date): string {
   return t >= CC_BY_PLUS_SINCE ? 'CC-BY-3.0+' : 'CC-BY-3.0';
 }
 
+/** Wire key names for one criteria set, computed once per process (not once per project). */
+interface WireKeys {
+  leading: [keyof Project, string][];
+  criteria: [id: string, status: string, justification: string][];
+  trailing: [keyof Project, string][];
+}
+
+const wireKeysBySet = new WeakMap<CriteriaSet, WireKeys>();
+
+function wireKeys(set: CriteriaSet): WireKeys {
+  let keys = wireKeysBySet.get(set);
+  if (!keys) {
+    keys = {
+      leading: LEADING_COLUMNS.map((c) => [c, snakeCase(c)]),
+      criteria: set.ids.map((id) => {
+        const key = displayId(set.definitions(id)[0]!);
+        return [id, `${key}_status`, `${key}_justification`];
+      }),
+      trailing: TRAILING_COLUMNS.map((c) => [c, snakeCase(c)]),
+    };
+    wireKeysBySet.set(set, keys);
+  }
+  return keys;
+}
+
 export function presentProject(set: CriteriaSet, project: ProjectWithOwner): Record<string, unknown> {
+  const keys = wireKeys(set);
   const json: Record<string, unknown> = {};
-  for (const column of LEADING_COLUMNS) json[snakeCase(column)] = wireValue(column, project[column]);
+  for (const [column, key] of keys.leading) json[key] = wireValue(column, project[column]);
   // Legacy string columns kept by upstream for old clients; never set by anything.
   json.homepage_url_status = '?';
   json.report_url_status = '?';
-  for (const id of set.ids) {
-    const key = displayId(set.definitions(id)[0]!);
+  for (const [id, statusKey, justificationKey] of keys.criteria) {
     const answer = project.answers[id];
-    json[`${key}_status`] = STATUS_LABELS[answer?.status ?? STATUS.unknown];
-    if (answer?.justification) json[`${key}_justification`] = answer.justification;
+    json[statusKey] = STATUS_LABELS[answer?.status ?? STATUS.unknown];
+    if (answer?.justification) json[justificationKey] = answer.justification;
   }
-  for (const column of TRAILING_COLUMNS) json[snakeCase(column)] = wireValue(column, project[column]);
+  for (const [column, key] of keys.trailing) json[key] = wireValue(column, project[column]);
   json.badge_level = badgeLevelName(set, project.tieredPercentage);
   json.additional_rights = project.additionalRightUserIds;
   json.project_entry_attribution = `Please credit ${project.owner.name} and the OpenSSF Best Practices badge contributors.`;

@@ -34,12 +34,12 @@ function responseSink(res: Response): ExportSink {
 }
 
 async function handleExport(ctx: RouteContext, req: Request, res: Response, format: ExportFormat): Promise<void> {
-  const parsed = parseExportQuery(rawSearch(req));
+  const parsed = parseExportQuery(rawSearch(req), ctx.criteria.levels.map((l) => l.key));
   if (!parsed.ok) {
     res.status(400).set('Cache-Control', 'private, no-store').json({ error: 'invalid_export_query', details: parsed.details });
     return;
   }
-  const chunks = exportChunks(ctx.services.projectExportBatches(), ctx.criteria, format);
+  const chunks = exportChunks(ctx.services.projectExportBatches(parsed.filter), ctx.criteria, format);
   // The first batch is read before any header is sent, so a database failure there is still an
   // ordinary error response.
   const first = await chunks.next();

@@ -1,5 +1,7 @@
 import type { ExportRepo } from '../db/export.ts';
-import type { ExportCursor } from '../domain/export.ts';
+import type { ExportBatch } from '../domain/export.ts';
+import type { ProjectListFilter } from '../domain/list.ts';
+import { parseListQuery } from './list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import type { ServiceContext } from './context.ts';
 
@@ -8,7 +10,8 @@ import type { ServiceContext } from './context.ts';
  *
  * Memory stays constant: the rows are read in keyset batches of EXPORT_BATCH_SIZE and each batch
  * becomes one chunk (src/presenters/project-export.ts) that is written (waiting for 'drain' when
- * the socket is full) before the next batch is read. A client that goes away stops the reading.
+ * the socket is full); only the batch after it is read meanwhile. A client that goes away stops
+ * the reading.
  */
 export const EXPORT_BATCH_SIZE = 500;
 
@@ -19,34 +22,53 @@ export interface ExportSink {
   write(chunk: string): Promise<boolean>;
 }
 
-/** Parameters of an export request: exactly `all=1`, nothing else. */
-export function parseExportQuery(rawSearch: string): { ok: true } | { ok: false; details: Record<string, string> } {
+/** List parameters that make no sense for "everything": the export has one order and no pages. */
+const NOT_WITH_ALL = new Set(['page', 'sort', 'sort_direction', 'as', 'section']);
+
+export type ExportQuery = { ok: true; filter: ProjectListFilter } | { ok: false; details: Record<string, string> };
+
+/**
+ * Parameters of an export request: exactly one `all=1`, optionally with the list's filters
+ * (status, gteq, lteq, url, pq, q, ids, user_id), which mean what they mean for the list.
+ */
+export function parseExportQuery(rawSearch: string, levelKeys: readonly string[] = []): ExportQuery {
   const entries = [...new URLSearchParams(rawSearch)];
   const all = entries.filter(([k]) => k === 'all');
-  if (all.length === 1 && all[0]![1] === '1' && entries.length === 1) return { ok: true };
   const details: Record<string, string> = {};
   if (all.length !== 1 || all[0]![1] !== '1') details.all = 'exactly one all=1';
-  for (const [k] of entries) if (k !== 'all') details[k] = 'cannot be combined with all=1 (the export has no filters or paging)';
-  return { ok: false, details };
+  const rest = entries.filter(([k]) => k !== 'all');
+  for (const [k] of rest) {
+    if (NOT_WITH_ALL.has(k)) details[k] = 'cannot be combined with all=1 (the export is every match, oldest first, in one response)';
+  }
+  const filters = rest.filter(([k]) => !NOT_WITH_ALL.has(k));
+  const parsed = parseListQuery(new URLSearchParams(filters).toString(), levelKeys);
+  if (!parsed.ok) {
+    for (const field of Object.keys(parsed.errors)) details[field] = 'search' in parsed ? 'unknown or empty parameter' : 'invalid value (see the list parameters)';
+  }
+  if (Object.keys(details).length > 0 || !parsed.ok) return { ok: false, details };
+  return { ok: true, filter: parsed.value.filter };
 }
 
 /**
- * Every live project in keyset batches of EXPORT_BATCH_SIZE. Lazy: a batch is read only when the
- * previous one has been taken, so a slow or departed reader stops the reading.
+ * Every matching live project in keyset batches of EXPORT_BATCH_SIZE. The next batch is read
+ * while the current one is being presented and written (database and CPU overlap), and no
+ * further: at most two batches are in memory, and a slow or departed reader stops the reading.
  */
-export async function* exportBatches(source: Pick<ExportRepo, 'batch'>): AsyncGenerator<ProjectWithOwner[]> {
-  let cursor: ExportCursor | null = null;
-  for (;;) {
-    const batch = await source.batch(cursor, EXPORT_BATCH_SIZE);
+export async function* exportBatches(source: Pick<ExportRepo, 'batch'>, filter: ProjectListFilter = {}): AsyncGenerator<ProjectWithOwner[]> {
+  let next: Promise<ExportBatch> | null = source.batch(null, EXPORT_BATCH_SIZE, filter);
+  while (next) {
+    const batch: ExportBatch = await next;
+    const cursor = batch.next;
+    next = cursor === null ? null : source.batch(cursor, EXPORT_BATCH_SIZE, filter);
+    // A prefetched batch nobody will take must not end as an unhandled rejection.
+    next?.catch(() => undefined);
     yield batch.projects;
-    if (batch.next === null) return;
-    cursor = batch.next;
   }
 }
 
 /** The bulk export of the service context's database (see exportBatches). */
-export function projectExportBatches(ctx: ServiceContext): AsyncGenerator<ProjectWithOwner[]> {
-  return exportBatches(ctx.db.export);
+export function projectExportBatches(ctx: ServiceContext, filter: ProjectListFilter = {}): AsyncGenerator<ProjectWithOwner[]> {
+  return exportBatches(ctx.db.export, filter);
 }
 
 /**

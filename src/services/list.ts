@@ -2,6 +2,7 @@ import { SORT_FIELDS, type ProjectListFilter, type ProjectListOrder, type UserPr
 import type { ProjectWithOwner } from '../domain/project.ts';
 import type { ServiceContext } from './context.ts';
 import { IN_PROGRESS } from './scoring/index.ts';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { canonicalUrl } from './urls.ts';
 import { addError, fieldErrors, hasErrors, idSchema, isTextValid, parseForm, parseId, type FieldErrors, type FormResult } from './validation.ts';
@@ -192,8 +193,30 @@ export async function projectPage(ctx: ServiceContext, query: Pick<ListQuery, 'f
   return offset === null ? [] : ctx.db.list.page(query.filter, query.order, PER_PAGE, offset);
 }
 
-export function projectCount(ctx: ServiceContext, filter: ProjectListFilter): Promise<number> {
-  return ctx.db.list.count(filter);
+/** Counts at least this large are kept for COUNT_TTL_MS; smaller ones are cheap and always exact. */
+export const COUNT_CACHE_MIN = 10_000;
+export const COUNT_TTL_MS = 60_000;
+
+const countCaches = new WeakMap<ServiceContext['db'], LRUCache<string, number>>();
+
+/**
+ * The list page's "N projects". Counting a filter that matches most of 100,000 rows reads them
+ * all (tens of ms) on every page view, so large totals are remembered for a minute per filter, as
+ * upstream caches its unfiltered count. A total that is a minute old is off by the few entries
+ * created or deleted since, which nobody can tell from a number in the tens of thousands.
+ */
+export async function projectCount(ctx: ServiceContext, filter: ProjectListFilter): Promise<number> {
+  let cache = countCaches.get(ctx.db);
+  if (!cache) {
+    cache = new LRUCache<string, number>({ max: 500, ttl: COUNT_TTL_MS });
+    countCaches.set(ctx.db, cache);
+  }
+  const key = JSON.stringify(filter);
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const count = await ctx.db.list.count(filter);
+  if (count >= COUNT_CACHE_MIN) cache.set(key, count);
+  return count;
 }
 
 /** Ids of at most two matching projects: enough for a lookup to tell "one" from "ambiguous". */

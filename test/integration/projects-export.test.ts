@@ -102,16 +102,31 @@ describe('GET /projects.json?all=1', () => {
     }
   });
 
-  it('rejects all=1 combined with filters, paging or other values with 400, and leaves paging unchanged', async () => {
-    for (const query of ['all=1&status=passing', 'all=1&page=2', 'all=0', 'all=1&all=1', 'all=yes', 'all=1&foo=bar']) {
+  it('rejects all=1 with paging, sorting, lookups, bad filters or other values with 400, and leaves paging unchanged', async () => {
+    for (const query of ['all=1&page=2', 'all=1&sort=name', 'all=1&as=badge', 'all=0', 'all=1&all=1', 'all=yes', 'all=1&foo=bar', 'all=1&gteq=abc', 'all=1&status=']) {
       const res = await request(t.app).get(`/projects.json?${query}`).expect(400);
       expect(res.body, query).toMatchObject({ error: 'invalid_export_query' });
     }
-    expect((await request(t.app).get('/projects.json?all=1&status=passing').expect(400)).body as Row).toHaveProperty('details.status');
+    expect((await request(t.app).get('/projects.json?all=1&page=2').expect(400)).body as Row).toHaveProperty('details.page');
+    expect((await request(t.app).get('/projects.json?all=1&gteq=abc').expect(400)).body as Row).toHaveProperty('details.gteq');
     await request(t.app).get('/projects.csv?all=1&page=2').expect(400);
     const page2 = await request(t.app).get('/projects.json?page=2').expect(200);
     expect((page2.body as Row[]).map((r) => r.id)).toEqual(liveIds.slice(20, 40));
     expect(page2.headers['content-length']).toBeDefined();
+  });
+
+  it('combines all=1 with the list filters: every match, oldest first, across batches', async () => {
+    const expected = (await t.db.pool.query<{ id: number }>(
+      'SELECT id FROM projects WHERE deleted_at IS NULL AND tiered_percentage >= 90 ORDER BY created_at, id')).rows.map((r) => r.id);
+    expect(expected.length).toBeGreaterThan(100);
+    const res = await request(t.app).get('/projects.json?all=1&gteq=90').expect(200);
+    expect((res.body as Row[]).map((r) => r.id)).toEqual(expected);
+    const found = await request(t.app).get('/projects.json?q=passing&all=1').expect(200);
+    expect((found.body as Row[]).map((r) => r.name)).toEqual(['Passing One']);
+    const passing = (await t.db.pool.query('SELECT 1 FROM projects WHERE deleted_at IS NULL AND tiered_percentage >= 100')).rowCount;
+    const csv = await request(t.app).get('/projects.csv?all=1&status=passing').expect(200);
+    expect(csv.text.split('\r\n').filter((l) => l !== '')).toHaveLength((passing ?? 0) + 1);
+    expect((await request(t.app).get('/projects.json?all=1&ids=999999').expect(200)).body).toEqual([]);
   });
 
   it('answers HEAD with the headers only', async () => {
