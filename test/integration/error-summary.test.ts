@@ -94,3 +94,26 @@ describe('error summary first in main', () => {
     expect(res.text).toContain('<a class="skip-link" href="#main">');
   });
 });
+
+describe('the account page, whose email and password forms both ask for the current password', () => {
+  it('ties errors sent back with a new address to the email form, and the summary links there', async () => {
+    const user = await createUser(t.ctx);
+    const agent = await loginAs(t.app, user);
+    const token = await csrfFor(agent, '/account');
+    const res = await agent.post('/account/email').type('form').send({ _csrf: token, email: 'not an address', current_password: 'not the password' });
+    expect(res.status).toBe(422);
+    expectSummaryFirst(res.text, 'email change');
+    expect(res.text).toContain('<a href="#new_email">');
+    expect(res.text).toContain('<a href="#current_password_email">');
+    expect(res.text).toMatch(/<input id="new_email"[^>]*aria-invalid="true" aria-describedby="new_email-error"/);
+    expect(res.text).toMatch(/<input id="current_password_email"[^>]*aria-invalid="true" aria-describedby="current_password_email-error"/);
+    // The password form's own field stays clean.
+    expect(res.text).not.toMatch(/<input id="current_password"[^>]*aria-invalid/);
+
+    const password = await agent.post('/account/password').type('form').send({ _csrf: token, current_password: 'not the password', password: 'a new long passphrase nobody guesses', password_confirmation: 'a new long passphrase nobody guesses' });
+    expect(password.status).toBe(422);
+    expect(password.text).toContain('<a href="#current_password">');
+    expect(password.text).toMatch(/<input id="current_password"[^>]*aria-invalid="true" aria-describedby="current_password-error-0"/);
+    expect(password.text).not.toMatch(/<input id="current_password_email"[^>]*aria-invalid/);
+  });
+});
