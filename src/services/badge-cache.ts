@@ -94,7 +94,7 @@ const TIERED: Record<Series, (row: BadgeRow) => number> = {
   baseline: (row) => row.baselineTieredPercentage,
 };
 
-export function createBadgeCache(ctx: Pick<ServiceContext, 'criteria' | 'config'> & { db: { badges: BadgesRepo } }): BadgeCache {
+export function createBadgeCache(ctx: Pick<ServiceContext, 'criteria' | 'config' | 'logger'> & { db: { badges: BadgesRepo } }): BadgeCache {
   const enabled = ctx.config.badgeCacheEnabled;
   const repo = ctx.db.badges;
   const entries = new Map<number, BadgeEntry>();
@@ -123,6 +123,8 @@ export function createBadgeCache(ctx: Pick<ServiceContext, 'criteria' | 'config'
         changed: forget,
         trusted: (isTrusted) => {
           trusted = isTrusted;
+          if (isTrusted) ctx.logger.info('badge cache: listening for badge changes');
+          else ctx.logger.warn('badge cache: change notifications interrupted; badges are read from the database until they return');
         },
       })
     : () => undefined;
