@@ -8,7 +8,7 @@ import pg from 'pg';
  * config created (BADGEAPP_E2E_DATA_DIR); its port is in postmaster.pid (fourth line), and the
  * superuser credentials are those src/db/embedded.ts sets up.
  */
-function databaseUrl(): string {
+export function databaseUrl(): string {
   const dataDir = process.env.BADGEAPP_E2E_DATA_DIR;
   if (!dataDir) throw new Error('BADGEAPP_E2E_DATA_DIR is not set: run the tests through playwright.config.ts');
   const pid = fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
