@@ -1,16 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FORCE_CONFIDENCE, type Detective, type Proposals } from '../../src/domain/automation.ts';
+import { FORCE_CONFIDENCE, type Detective, type Proposals, type ProposedValue } from '../../src/domain/automation.ts';
+import type { StatusCode } from '../../src/domain/project.ts';
 import { classifyAndApply, proposeChanges, type DetectiveSet, type EngineProposals } from '../../src/services/automation/engine.ts';
 import { evidenceFor } from './detectives/fixture-repo.ts';
 
 const FIELDS = ['a', 'b', 'c', 'd'] as const;
-const status = fc.constantFrom(0, 1, 2, 3);
-const realStatus = fc.constantFrom(1, 2, 3);
+const status = fc.constantFrom<StatusCode>(0, 1, 2, 3);
+const realStatus = fc.constantFrom<StatusCode>(1, 2, 3);
 const confidence = fc.constantFrom(1, 2, 2.5, 3, 3.5, 4, 5);
 const justification = fc.option(fc.constantFrom('', 'ours', 'because'), { nil: null });
 
-type Values = Record<string, number | string | null>;
+type Values = Record<string, ProposedValue | null>;
 const values: fc.Arbitrary<Values> = fc.tuple(...FIELDS.map(() => fc.tuple(status, justification))).map((pairs) => {
   const out: Values = {};
   pairs.forEach(([s, j], i) => {
