@@ -62,6 +62,9 @@ test('answering with the keyboard and "Save and continue" returns to the same se
     for (let i = 0; i < 4 && (await focused(page)).value !== 'Met'; i++) await page.keyboard.press('ArrowRight');
     await expect(page.locator(`#${id}_status_met`)).toBeChecked();
     await expect(page.locator(`#${id}_status_met`)).toBeFocused();
+    // The focused answer shows it: the segment's label draws the focus ring.
+    const ring = await page.locator(`label[for="${id}_status_met"]`).evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el).outlineStyle);
+    expect(ring).toBe('solid');
     await tabTo(page, 'the justification', (f) => f.tag === 'textarea');
     await page.keyboard.type('Reports go to https://example.org/issues and are answered within a week.');
     return id;
@@ -79,6 +82,13 @@ test('answering with the keyboard and "Save and continue" returns to the same se
     await expect(confirmation).toHaveAttribute('role', 'status');
     await expect(confirmation).toBeInViewport();
     await expect(confirmation).toBeFocused();
+    // The focus is visible: a solid outline of at least 2 px around the confirmation.
+    const outline = await confirmation.evaluate((el) => {
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(el);
+      return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+    });
+    expect(outline.style).toBe('solid');
+    expect(outline.width).toBeGreaterThanOrEqual(2);
     await expect(page.locator('section[aria-labelledby="section-reporting-heading"]').locator('.section-flash')).toHaveCount(1);
     await expect(page.locator(`#${criterionId}_status_met`)).toBeChecked();
     await expect(page.locator(`#${criterionId}-state .status`)).toHaveText('Met');
