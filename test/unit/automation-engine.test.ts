@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Detective, Proposals } from '../../src/domain/automation.ts';
+import type { Detective, FieldValues, Proposals, ProposedValue } from '../../src/domain/automation.ts';
 import { DetectiveSkipped } from '../../src/domain/automation.ts';
 import { criteria } from '../../src/criteria/index.ts';
 import {
@@ -28,7 +28,7 @@ function fixed(name: string, inputs: string[], proposals: Record<string, [value:
       seen.push({ ...current });
       const out: Proposals = {};
       for (const [field, [value, confidence]] of Object.entries(proposals)) {
-        out[field] = { value, confidence, explanation: { key: `automation:test.${name}` } };
+        out[field] = { value: value as ProposedValue, confidence, explanation: { key: `automation:test.${name}` } };
       }
       return Promise.resolve(out);
     },
@@ -129,12 +129,13 @@ describe('proposeChanges', () => {
 });
 
 describe('classifyAndApply', () => {
+  // Values are typed loosely on purpose: invalid ones (a status 7) must be refused at run time.
   const proposal = (field: string, value: number | string, confidence: number, key = 'automation:test'): EngineProposals[string] => ({
-    field, value, confidence, forced: confidence >= 4, detective: 't', explanation: { key }, evidenceUrl: 'https://x.test/file',
+    field, value: value as ProposedValue, confidence, forced: confidence >= 4, detective: 't', explanation: { key }, evidenceUrl: 'https://x.test/file',
   });
   const permitted = ['a_status', 'a_justification', 'name', 'description'];
   const run = (values: Record<string, number | string | null>, list: EngineProposals[string][]) =>
-    classifyAndApply(values, Object.fromEntries(list.map((p) => [p.field, p])), { permittedFields: permitted, explain });
+    classifyAndApply(values as FieldValues, Object.fromEntries(list.map((p) => [p.field, p])), { permittedFields: permitted, explain });
 
   it.each([
     ['blank status → applied with the explanation as justification', { a_status: 0 }, [proposal('a_status', 3, 3)], 'applied', 3, 'text of automation:test'],

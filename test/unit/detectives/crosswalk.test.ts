@@ -53,7 +53,7 @@ describe('mapping detectives', () => {
   });
 
   it('scales an answer that is only another detective\'s proposal, and drops it below 0.5', async () => {
-    const proposal = (confidence: number) => ({ sites_https_status: { value: 3, confidence, explanation: { key: 'k' } } });
+    const proposal = (confidence: number) => ({ sites_https_status: { value: 3 as const, confidence, explanation: { key: 'k' } } });
     const scaled = await toBaseline.analyze(evidenceFor(null), { sites_https_status: 3 }, { proposals: proposal(2.5), fromProject: new Set() });
     expect(scaled.osps_br_03_01_status).toMatchObject({ value: 3, confidence: 1.5, explanation: { key: 'automation:crosswalk.proposal', params: { source: 'sites_https' } } });
     const weak = await toBaseline.analyze(evidenceFor(null), { sites_https_status: 3 }, { proposals: proposal(0.5), fromProject: new Set() });
