@@ -10,6 +10,7 @@ import { createI18n } from './i18n.ts';
 import { startJobs } from './jobs/index.ts';
 import { createCdnClient } from './services/cdn.ts';
 import { startOutboxWorker } from './services/outbox.ts';
+import { startAutomationWorker } from './services/automation/runs.ts';
 import { createLogger, redactedError } from './logger.ts';
 import { assertScoreColumns } from './services/project-scores.ts';
 import { createGithubClient } from './services/github.ts';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
   const jobs = config.jobsEnabled ? await startJobs(ctx, databaseUrl) : undefined;
   // Mail and CDN purges leave through the outbox in every instance, also where scheduled jobs are off.
   const outbox = startOutboxWorker(ctx);
+  // Automation runs queued by the edit pages are read from the forges here, never in a request.
+  const automation = config.automation.enabled ? startAutomationWorker(ctx) : undefined;
 
   const server = createApp(ctx).listen(config.port, config.host, () => {
     logger.info('listening', { url: config.publicUrl, host: config.host, port: config.port });
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
         clearTimeout(deadline);
       })
       .then(() => outbox.stop())
+      .then(() => automation?.stop())
       .then(() => jobs?.stop({ graceful: true, wait: true }))
       .then(() => db.close())
       .then(() => embedded?.stop())

@@ -8,6 +8,9 @@ import { legacyLevel, parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
 import { can, canCreateProject } from '../policies/projects.ts';
 import { criteriaFilter, editSectionAnchor, projectPageView, type CriteriaFilter } from '../presenters/project-view.ts';
+import { automationPageView, type AutomationPageView } from '../presenters/automation-view.ts';
+import { redactedError } from '../logger.ts';
+import type { Translate } from '../i18n.ts';
 import { type FormInput } from '../services/projects.ts';
 import { isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
@@ -31,10 +34,11 @@ export function projectRoutes(ctx: RouteContext): Router {
     return level;
   }
 
-  function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors, filter: CriteriaFilter = 'all') {
+  function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors, filter: CriteriaFilter = 'all', automation: AutomationPageView | null = null) {
     res.status(status).render('projects/edit', {
       ...projectPageView(ctx.criteria, project, level, input, filter),
       input,
+      automation,
       errors,
       existingProjectId: existingProjectId(errors),
       lockVersion: typeof input.lock_version === 'string' && status !== 409 ? input.lock_version : String(project.lockVersion),
@@ -83,11 +87,41 @@ export function projectRoutes(ctx: RouteContext): Router {
     return can(req.user, 'edit', project, undefined, { githubPusher });
   }
 
+  /** Who asks for an automation run: the user, and their GitHub token when they logged in with GitHub. */
+  const requester = (req: Request) => ({ user: req.user, githubToken: req.session.githubToken });
+
+  /**
+   * Automation on the edit page: queue the first run of a never-saved level, and classify the
+   * latest proposals (and the URL's) against the answers. A failure here only costs the
+   * highlights: the plain form is still shown.
+   */
+  async function editAutomation(req: Request, res: Response, project: ProjectWithOwner, level: Level): Promise<AutomationPageView | null> {
+    try {
+      await ctx.services.requestFirstEditRun(project, level, requester(req));
+      const automation = await ctx.services.formAutomation(project, level, req.query);
+      return automationPageView(res.locals.t as Translate, automation, `/projects/${project.id}/${level.key}/edit`);
+    } catch (err) {
+      ctx.logger.warn('automation left out of the edit form', { projectId: project.id, error: redactedError(err) });
+      return null;
+    }
+  }
+
   router.get('/projects/:id/:level/edit', requireLogin, async (req, res) => {
     const level = levelParam(req);
     const project = await loadProject(ctx, req);
     if (!(await mayEdit(req, project))) throw forbidden('edit_project');
-    renderEdit(res, project, level, 200, {}, {}, criteriaFilter(req.query.show));
+    const automation = await editAutomation(req, res, project, level);
+    // Applied and forced proposals prefill the form; nothing is stored until the person saves.
+    renderEdit(res, project, level, 200, automation?.input ?? {}, {}, criteriaFilter(req.query.show), automation);
+  });
+
+  router.post('/projects/:id/:level/automation', requireLogin, async (req, res) => {
+    const level = levelParam(req);
+    const project = await loadProject(ctx, req);
+    if (!(await mayEdit(req, project))) throw forbidden('edit_project');
+    const outcome = await ctx.services.checkRepositoryAgain(project, level, requester(req));
+    addFlash(req, outcome === 'rate_limited' || outcome === 'disabled' ? 'warning' : 'info', `automation_runs:flash.${outcome}`);
+    res.redirect(303, `/projects/${project.id}/${level.key}/edit#automation`);
   });
 
   const update = async (req: Request, res: Response) => {
@@ -114,6 +148,14 @@ export function projectRoutes(ctx: RouteContext): Router {
     }
     const editPath = `/projects/${project.id}/${level.key}/edit`;
     const stay = input.after === 'continue' || (input.after !== 'exit' && input.section !== undefined);
+    // A new repository, or "save and continue", asks the forge again (queued, never awaited).
+    const saved = outcome.value.project;
+    const reason = saved.repoUrl !== project.repoUrl ? 'repo_url' : stay ? 'save_continue' : null;
+    if (reason) {
+      await ctx.services.requestAutomationRun(saved, level, reason, requester(req)).catch((err: unknown) => {
+        ctx.logger.warn('automation run not queued after a save', { projectId: project.id, error: redactedError(err) });
+      });
+    }
     const after = anchor ? `${editPath}#${anchor}` : stay ? editPath : `/projects/${project.id}/${level.key}`;
     res.redirect(303, after);
   };

@@ -39,6 +39,8 @@ export interface FakeForge {
 }
 
 /**
+ * Repositories are keyed by slug; a key ending in `*` answers for every slug with that prefix.
+ *
  * GitHub-, GitLab- and Gitea-shaped APIs on 127.0.0.1, all serving the same fixture repositories
  * (keyed by `owner/name`, or a GitLab namespace path): GitHub's `/api/github/repos/…` (contents,
  * raw media type, languages), GitLab's `/api/v4/projects/:id` (tree, HEAD for sizes, raw files,
@@ -77,13 +79,16 @@ export async function startFakeForge(repos: Record<string, FakeRepo>): Promise<F
         .map(([p, content]) => ({ name: p.slice(prefix.length), path: p, type: 'file' as const, size: Buffer.byteLength(content) })),
     ];
   };
+  // A key ending in `*` serves every repository whose slug starts with the rest (one fixture, many entries).
+  const find = (slug: string): FakeRepo | undefined =>
+    repos[slug] ?? Object.entries(repos).find(([key]) => key.endsWith('*') && slug.startsWith(key.slice(0, -1)))?.[1];
   const gitlabKey = (spdx: string | null | undefined) => (spdx ? spdx.toLowerCase() : null);
 
   let base = '';
   const github = (req: IncomingMessage, res: ServerResponse, parts: string[]) => {
     // /api/github/repos/:owner/:name[/languages | /contents[/...path]]
     const [owner, name, what, ...rest] = parts;
-    const repo = repos[`${owner}/${name}`];
+    const repo = find(`${owner}/${name}`);
     if (!repo || (repo.private && !req.headers.authorization)) { notFound(res); return; }
     const web = `${base}/${owner}/${name}`;
     if (what === undefined) {
@@ -114,7 +119,7 @@ export async function startFakeForge(repos: Record<string, FakeRepo>): Promise<F
   const gitlab = (req: IncomingMessage, res: ServerResponse, parts: string[], query: URLSearchParams) => {
     // /api/v4/projects/:id[/languages | /repository/tree | /repository/files/:path[/raw]]
     const [id, what, sub, file, raw] = parts;
-    const repo = repos[id ?? ''];
+    const repo = find(id ?? '');
     if (!repo || repo.private) { notFound(res); return; }
     if (what === undefined) {
       const key = gitlabKey(repo.license);
@@ -153,7 +158,7 @@ export async function startFakeForge(repos: Record<string, FakeRepo>): Promise<F
   const gitea = (_req: IncomingMessage, res: ServerResponse, parts: string[]) => {
     // /api/v1/repos/:owner/:name[/languages | /contents[/...] | /raw/...]
     const [owner, name, what, ...rest] = parts;
-    const repo = repos[`${owner}/${name}`];
+    const repo = find(`${owner}/${name}`);
     if (!repo || repo.private) { notFound(res); return; }
     const web = `${base}/gitea/${owner}/${name}`;
     if (what === undefined) {
