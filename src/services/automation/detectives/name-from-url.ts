@@ -7,6 +7,8 @@ import { explain, propose, text } from './common.ts';
  * https://github.com/org/tool).
  */
 const SHARED_HOSTS = new Set(['github.com', 'gitlab.com', 'codeberg.org', 'bitbucket.org', 'sourceforge.net', 'gitea.com', 'sr.ht', 'git.sr.ht']);
+/** Pages hosts: `owner.github.io/project/` is the project's site, `owner.github.io` the owner's. */
+const PAGES_HOST = /\.(github\.io|gitlab\.io|codeberg\.page)$/;
 
 function lastSegment(url: URL): string | undefined {
   const segment = url.pathname.split('/').filter(Boolean).at(-1);
@@ -30,10 +32,11 @@ export function nameFromUrls(homepage: string, repo: string): { name: string; fr
   if (home) {
     const host = home.hostname.toLowerCase().replace(/^www\./, '');
     const labels = host.split('.');
-    if (!SHARED_HOSTS.has(host) && labels.length >= 2 && /[a-z]/.test(labels[0]!)) {
+    const segment = lastSegment(home);
+    const pagesProject = PAGES_HOST.test(host) && segment;
+    if (!SHARED_HOSTS.has(host) && !pagesProject && labels.length >= 2 && /[a-z]/.test(labels[0]!)) {
       return { name: labels[0]!, from: homepage };
     }
-    const segment = lastSegment(home);
     if (segment) return { name: segment, from: homepage };
   }
   const repository = parse(repo);
