@@ -37,7 +37,7 @@ export interface BadgeChangeSubscriber {
   changed(change: BadgeChange): void;
   /**
    * False while the notification connection is down (changes made elsewhere may be missed);
-   * every switch is also followed by a `changed({ all: true })`.
+   * every switch comes right after a `changed({ all: true })`.
    */
   trusted(isTrusted: boolean): void;
 }
@@ -127,8 +127,8 @@ export function createBadgeStore(pool: pg.Pool, url: string, prisma: Notifier): 
   };
   const setTrusted = (trusted: boolean) => {
     for (const s of subscribers) {
-      s.trusted(trusted);
       s.changed({ all: true });
+      s.trusted(trusted);
     }
   };
   const listen = () => {
