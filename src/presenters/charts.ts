@@ -85,13 +85,40 @@ export function axisTicks(max: number, maxIntervals = 5): AxisTicks {
 /** Which of the two drawings: the stylesheet shows `chart-wide` or `chart-narrow` by screen width. */
 type Layout = 'wide' | 'narrow';
 
-function open(title: string, width: number, height: number, description: string, layout: Layout): string {
+/** Average advance of a character of the 15 px bold title. */
+const TITLE_CHAR_WIDTH = 8.5;
+const TITLE_LINE = 19;
+
+/** The title's words in lines that fit the drawing's width (a long title wraps on the narrow one). */
+export function titleLines(title: string, width: number): string[] {
+  const room = Math.max(8, Math.floor((width - MARGIN.left - MARGIN.right) / TITLE_CHAR_WIDTH));
+  const lines: string[] = [];
+  for (const word of title.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= room) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length ? lines : [''];
+}
+
+/**
+ * The drawing's opening: a title of one or more lines, then everything else moved down by the
+ * extra lines (the viewBox grows by as much, so the plot keeps its size). Close with close().
+ */
+function open(title: string, width: number, height: number, description: string, layout: Layout): { head: string; close: string } {
   const t = escapeHtml(title);
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${layout}" role="img" aria-label="${t}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
-    `<title>${t}</title><desc>${escapeHtml(description)}</desc>` +
-    `<text x="${MARGIN.left}" y="20" font-size="15" font-weight="bold" fill="${INK}">${t}</text>`
-  );
+  const lines = titleLines(title, width);
+  const extra = (lines.length - 1) * TITLE_LINE;
+  const total = height + extra;
+  const text = lines.map((line, i) => `<tspan x="${MARGIN.left}" y="${20 + i * TITLE_LINE}">${escapeHtml(line)}</tspan>`).join('');
+  return {
+    head:
+      `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${layout}" role="img" aria-label="${t}" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}">` +
+      `<title>${t}</title><desc>${escapeHtml(description)}</desc>` +
+      `<text font-size="15" font-weight="bold" fill="${INK}">${text}</text>` +
+      (extra ? `<g transform="translate(0 ${extra})">` : ''),
+    close: `${extra ? '</g>' : ''}</svg>`,
+  };
 }
 
 function axes(width: number, height: number, y: AxisTicks): string {
@@ -137,7 +164,8 @@ function drawBars(input: BarChartInput, width: number, height: number, layout: L
   const stagger = oneRow > 1 && labelStep(input.labels, plotWidth * 2) === 1;
   const step = stagger ? 1 : oneRow;
   const summary = input.labels.map((l, i) => `${l}: ${n(values[i] ?? 0)}`).join('; ');
-  let out = open(input.title, width, height, summary, layout) + axes(width, height, y);
+  const frame = open(input.title, width, height, summary, layout);
+  let out = frame.head + axes(width, height, y);
   values.forEach((value, i) => {
     const label = input.labels[i] ?? '';
     const h = (value / y.max) * plotHeight;
@@ -146,7 +174,7 @@ function drawBars(input: BarChartInput, width: number, height: number, layout: L
     out += `<rect class="${classes('bar', input.barClasses?.[i])}" x="${n(x)}" y="${n(plotBottom - h)}" width="${n(barWidth)}" height="${n(h)}" fill="${PALETTE[0]}" stroke="${INK}" stroke-width="1"><title>${escapeHtml(`${label}: ${n(value)}`)}</title></rect>`;
     if (i % step === 0) out += xLabel(x + barWidth / 2, plotBottom + FONT + 6 + (stagger && i % 2 === 1 ? FONT + 4 : 0), label);
   });
-  return `${out}</svg>`;
+  return out + frame.close;
 }
 
 /** The chart in both layouts, wide first (the only one when a width is given). */
@@ -189,7 +217,8 @@ function drawLines(input: LineChartInput, baseWidth: number, baseHeight: number,
   const xAt = (i: number) => MARGIN.left + (count <= 1 ? plotWidth / 2 : (i * plotWidth) / (count - 1));
   const yAt = (v: number) => plotBottom - ((Number.isFinite(v) ? Math.max(0, v) : 0) / y.max) * plotHeight;
   const summary = input.series.map((s) => `${s.name}: ${n(s.values.at(-1) ?? 0)}`).join('; ');
-  let out = open(input.title, width, height, summary, layout) + axes(width, plotBottom + MARGIN.bottom, y);
+  const frame = open(input.title, width, height, summary, layout);
+  let out = frame.head + axes(width, plotBottom + MARGIN.bottom, y);
   const step = labelStep(input.labels, plotWidth);
   input.labels.forEach((label, i) => {
     if (i % step === 0) out += xLabel(xAt(i), plotBottom + FONT + 6, label);
@@ -209,5 +238,5 @@ function drawLines(input: LineChartInput, baseWidth: number, baseHeight: number,
     out += `<rect class="${classes('swatch', series.className)}" x="${n(lx)}" y="${ly}" width="12" height="12" fill="${color}" stroke="${INK}" stroke-width="1"/>`;
     out += `<text x="${n(lx + 18)}" y="${ly + 10}" font-size="${FONT}" fill="${INK}">${escapeHtml(series.name)}</text>`;
   });
-  return `${out}</svg>`;
+  return out + frame.close;
 }

@@ -105,6 +105,18 @@ describe('phone layout', () => {
     expect(new Set([...wide(lines).matchAll(/<rect class="swatch[^"]*" x="[\d.]+" y="([\d.]+)"/g)].map((m) => m[1])).size).toBe(1);
   });
 
+  it('wraps a long title on the narrow drawing instead of cutting it off, growing the drawing by the extra lines', () => {
+    const title = 'Progress towards the passing badge';
+    const chart = barChart({ title, labels: ['≥ 0%', '≥ 25%'], values: [3, 2] });
+    const lines = (svg: string) => [...svg.matchAll(/<tspan x="52" y="[\d.]+">([^<]*)<\/tspan>/g)].map((m) => m[1]);
+    expect(lines(wide(chart))).toEqual([title]);
+    expect(lines(narrow(chart))).toEqual(['Progress towards the passing', 'badge']);
+    expect(narrow(chart)).toContain(`viewBox="0 0 ${NARROW_WIDTH} 319"`);
+    expect(narrow(chart)).toContain('<g transform="translate(0 19)">');
+    // Each line fits: 15 px bold text of at most (320 - 52 - 16) / 8.5 characters.
+    for (const line of lines(narrow(chart))) expect(line!.length).toBeLessThanOrEqual(29);
+  });
+
   it('draws one layout only when a size is asked for', () => {
     expect(layouts(barChart({ title: 'x', labels: ['a'], values: [1], width: 400 }))).toHaveLength(1);
   });
