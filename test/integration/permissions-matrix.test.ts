@@ -59,6 +59,11 @@ const ROUTES = {
     path: (f) => `/projects/${f.project.id}/passing/edit`,
     body: () => ({ lock_version: '0', interact_status: 'Met', interact_justification: 'Issue tracker.' }),
   },
+  'POST   /projects/:id/:level/automation': {
+    method: 'post',
+    path: (f) => `/projects/${f.project.id}/passing/automation`,
+    body: () => ({}),
+  },
   'POST   /projects/:id/collaborators': {
     method: 'post',
     path: (f) => `/projects/${f.project.id}/collaborators`,
@@ -127,6 +132,7 @@ const MATRIX: [RouteName, anonymous: number, other: number, recipient: number, c
   ['POST   /projects/:id/:level/edit',                          401, 403,  403,  303,   303,  303],
   ['PUT    /projects/:id/:level/edit',                          401, 403,  403,  303,   303,  303],
   ['PATCH  /projects/:id/:level/edit (JSON)',                   401, 403,  403,  303,   303,  303],
+  ['POST   /projects/:id/:level/automation',                    401, 403,  403,  303,   303,  303],
   ['POST   /projects/:id/collaborators',                        401, 403,  403,  303,   303,  303],
   ['POST   /projects/:id/collaborators/:other/delete',          401, 403,  403,  403,   303,  303],
   ['POST   /projects/:id/collaborators/:collaborator/delete',   401, 403,  403,  303,   303,  303], // stepping down
@@ -193,6 +199,7 @@ async function snapshot(projectId: number) {
     rights: await rows('SELECT user_id, created_at FROM additional_rights WHERE project_id = $1 ORDER BY user_id'),
     transfers: await rows('SELECT * FROM ownership_transfers WHERE project_id = $1 ORDER BY id'),
     changes: await rows('SELECT * FROM project_changes WHERE project_id = $1 ORDER BY id'),
+    automationRuns: await rows('SELECT id, reason FROM automation_runs WHERE project_id = $1 ORDER BY id'),
   };
 }
 
