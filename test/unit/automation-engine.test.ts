@@ -5,7 +5,9 @@ import { criteria } from '../../src/criteria/index.ts';
 import {
   automatableFields,
   classifyAndApply,
+  criterionOf,
   orderDetectives,
+  pairedField,
   proposeChanges,
   projectFieldValues,
   selectDetectives,
@@ -79,6 +81,11 @@ describe('proposeChanges', () => {
     const { proposals } = await proposeChanges(set([first, second]), evidence, {});
     expect(proposals.x_status).toMatchObject({ value: 3, detective: 'first', forced: false });
     expect(proposals.y_status).toMatchObject({ value: 1, detective: 'second', forced: true });
+  });
+
+  it('ignores proposals with a confidence outside 1–5', async () => {
+    const odd = fixed('odd', [], { a_status: [3, Number.NaN], b_status: [3, 0], c_status: [3, 99], d_status: [3, 5] });
+    expect(Object.keys((await proposeChanges(set([odd]), evidence, {})).proposals)).toEqual(['d_status']);
   });
 
   it('ignores proposals for fields a detective did not declare', async () => {
@@ -187,6 +194,15 @@ describe('classifyAndApply', () => {
 });
 
 describe('fields', () => {
+  it('pairs status and justification fields and names their criterion', () => {
+    expect(pairedField('test_status')).toBe('test_justification');
+    expect(pairedField('test_justification')).toBe('test_status');
+    expect(pairedField('name')).toBeUndefined();
+    expect(criterionOf('osps_ac_01_01_status')).toBe('osps_ac_01_01');
+    expect(criterionOf('test_justification')).toBe('test');
+    expect(criterionOf('license')).toBeUndefined();
+  });
+
   it('lists a level\'s answers and the descriptive fields as automatable', () => {
     const fields = automatableFields(criteria(), 'passing');
     expect(fields).toContain('contribution_status');

@@ -9,6 +9,7 @@ import type { CriteriaSet } from '../../criteria/index.ts';
 import {
   DetectiveSkipped,
   FORCE_CONFIDENCE,
+  MAX_CONFIDENCE,
   type Detective,
   type Evidence,
   type Explanation,
@@ -248,6 +249,8 @@ export async function proposeChanges(
     for (const [field, proposal] of Object.entries(result)) {
       // A detective may only propose what it declares: the selection and ordering rely on it.
       if (!outputs.has(field)) continue;
+      // A confidence outside 1–5 (NaN, 0, 99) is a detective's bug; it must not force anything.
+      if (!(proposal.confidence > 0 && proposal.confidence <= MAX_CONFIDENCE)) continue;
       const earlier = proposals[field];
       if (earlier && !(proposal.confidence > earlier.confidence)) continue;
       proposals[field] = { ...proposal, field, detective: detective.name, forced: proposal.confidence >= FORCE_CONFIDENCE };
