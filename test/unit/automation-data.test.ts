@@ -105,6 +105,34 @@ describe('production detectives', () => {
   });
 });
 
+describe('production detectives on a baseline section', () => {
+  it('carry a person\'s metal answers over through the crosswalk, and the forge facts of a GitLab project', async () => {
+    const detectives = productionDetectives(set);
+    const repo = fakeRepo({ LICENSE: 'x'.repeat(1000), 'CONTRIBUTING.md': 'x'.repeat(500) }, { forge: 'gitlab', metadata: { public: true } });
+    const values = projectFieldValues({
+      name: 'widget', description: null, license: 'MIT', implementationLanguages: 'C', cpe: null, generalComments: null,
+      repoUrl: 'https://gitlab.example/acme/widget', homepageUrl: null,
+      answers: { require_2FA: { status: 3, justification: 'The group enforces two-factor sign-in.' } },
+    });
+    const fields = automatableFields(set, 'baseline-1');
+    const run = await proposeChanges(detectives, evidenceFor(repo), values, { neededFields: fields });
+    expect(run.ran).toContain('metal-to-baseline');
+    expect(run.ran).not.toContain('baseline-to-metal');
+    expect(run.proposals.osps_ac_01_01_status).toMatchObject({
+      value: 3,
+      confidence: 3,
+      detective: 'metal-to-baseline',
+      explanation: { key: 'automation:crosswalk.with_justification', params: { source: 'require_2FA', justification: 'The group enforces two-factor sign-in.' } },
+    });
+    expect(run.proposals.osps_le_02_01_status).toMatchObject({ value: 3, forced: true, detective: 'floss-license' });
+    expect(run.proposals.osps_gv_03_01_status).toMatchObject({ value: 3, detective: 'repo-files' });
+    const i18n = await createI18n(set);
+    const result = classifyAndApply(values, run.proposals, { permittedFields: fields, explain: (e) => i18n.getFixedT('en')(e.key, e.params) });
+    expect(result.values.osps_ac_01_01_justification).toBe('The group enforces two-factor sign-in. [require_2FA]');
+    expect(result.values.require_2FA_status).toBe(3);
+  });
+});
+
 describe('automation data files', () => {
   const temp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'automation-data-'));
   const copyWith = (name: string, text: string) => {
