@@ -96,6 +96,13 @@ describe('repo-files', () => {
     const result = await repoFiles.analyze(evidenceFor(repo), {});
     expect(result.contribution_status!.value).toBe(3);
     expect(repo.reads).toContain('CONTRIBUTING.md');
+    const stub = await repoFiles.analyze(evidenceFor(fakeRepo({ 'CONTRIBUTING.md': 'x'.repeat(20) }, { hideSizes: true })), {});
+    expect(stub.contribution_status!.value).toBe(1);
+  });
+
+  it('takes a listed file it cannot read within the limit as present, never as a forced "no licence"', async () => {
+    const result = await repoFiles.analyze(evidenceFor(fakeRepo({ LICENSE: { size: 600_000 } }, { hideSizes: true })), {});
+    expect(result.license_location_status).toMatchObject({ value: 3, confidence: 3 });
   });
 
   it('proposes nothing when the listing cannot be read (so no forced Unmet from ignorance)', async () => {

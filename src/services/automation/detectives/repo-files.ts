@@ -21,11 +21,15 @@ export const MIN_BYTES = { contributing: 100, license: 40, changelog: 40, securi
 /** Largest file read only to learn its size (when the forge's listing did not say). */
 const SIZE_READ_LIMIT = 512 * 1024;
 
-/** Size of a listed file; read when the forge did not say. */
+/**
+ * Size of a listed file; read when the forge did not say (GitLab's tree listing never does). A
+ * listed file that cannot be read within the limit is taken as large enough: it exists, and a
+ * forced "no licence file" must never come from a read we could not make.
+ */
 async function sizeOf(files: RepoFiles, entry: RepoEntry): Promise<number> {
   if (entry.size > 0) return entry.size;
   const content = await files.read(entry.path, SIZE_READ_LIMIT);
-  return content === null ? 0 : Buffer.byteLength(content);
+  return content === null ? Number.POSITIVE_INFINITY : Buffer.byteLength(content);
 }
 
 /** The first listed file matching `pattern` that is at least `min` bytes. */
