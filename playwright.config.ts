@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import { MAIL_API_URL, SMTP_CATCHER_URL } from './test/e2e/ports.ts';
+import { AUTOMATION_APP_PORT, AUTOMATION_APP_URL, FAKE_FORGE_URL } from './test/e2e/forge-ports.ts';
 
 /**
  * End-to-end tests drive Debian's chromium (Playwright cannot download its own browsers here)
@@ -93,6 +94,43 @@ export default defineConfig({
         NODE_ENV: 'test',
         LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
         SMTP_URL: SMTP_CATCHER_URL,
+        // Automation would prefill the forms other journeys check answer by answer.
+        AUTOMATION_ENABLED: 'false',
+      },
+    },
+    {
+      command: 'exec node --import tsx test/e2e/fake-forge-server.ts',
+      url: `${FAKE_FORGE_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      // The automation journey's own app (test/e2e/automation.spec.ts): repositories on the fake
+      // forge, whose private address only FETCH_ALLOW_HOSTS lets the fetcher reach.
+      command: 'unset DATABASE_URL PUBLIC_URL; exec node --import tsx src/server.ts',
+      url: `${AUTOMATION_APP_URL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      env: {
+        PORT: String(AUTOMATION_APP_PORT),
+        HOST: '127.0.0.1',
+        DATA_DIR: path.join(dataDir, 'automation'),
+        SEED_DEMO_DATA: 'false',
+        NODE_ENV: 'test',
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+        SMTP_URL: SMTP_CATCHER_URL,
+        AUTOMATION_ENABLED: 'true',
+        AUTOMATION_POLL_MS: '200',
+        GITHUB_BASE_URL: FAKE_FORGE_URL,
+        GITHUB_API_URL: `${FAKE_FORGE_URL}/api/github`,
+        GITLAB_URL: `${FAKE_FORGE_URL}/gitlab`,
+        GITEA_URL: `${FAKE_FORGE_URL}/gitea`,
+        FETCH_ALLOW_HOSTS: new URL(FAKE_FORGE_URL).host,
       },
     },
   ],

@@ -31,6 +31,8 @@ export interface AutomationMark {
 }
 
 export interface AutomationPageView {
+  /** Runs are queued on this site (otherwise only URL proposals can mark the form). */
+  enabled: boolean;
   /** 'none' when no run was ever asked for. */
   status: 'none' | 'queued' | 'running' | 'done' | 'failed';
   /** When the proposals shown were found (null when none are shown). */
@@ -84,12 +86,13 @@ function acceptUrl(editPath: string, outcome: ProposalOutcome, proposed: string)
 
 export function automationPageView(t: TFunction, automation: FormAutomation, editPath: string): AutomationPageView {
   const view: AutomationPageView = {
+    enabled: automation.enabled,
     status: automation.latest?.status ?? 'none',
     shownAt: automation.shown?.finishedAt ?? null,
     marks: {},
     counts: { applied: 0, forced: 0, divergent: 0 },
     input: {},
-    skipped: automation.skipped.map((s) => ({ detective: s.detective, reason: t(s.reason.key, { ...s.reason.params, interpolation: { escapeValue: false } }) })),
+    skipped: automation.skipped.map((s) => ({ detective: s.detective, reason: t(s.reason.key, { ...s.reason.params }) })),
     checkAction: `${editPath.replace(/\/edit$/, '')}/automation`,
     reloadUrl: editPath,
   };
@@ -118,7 +121,7 @@ export function automationPageView(t: TFunction, automation: FormAutomation, edi
       view.marks[key] = {
         kind,
         field,
-        explanation: t(proposal.explanation.key, { ...proposal.explanation.params, interpolation: { escapeValue: false } }),
+        explanation: t(proposal.explanation.key, { ...proposal.explanation.params }),
         evidenceUrl: httpUrl(proposal.evidenceUrl),
         detective: proposal.detective,
         proposed,

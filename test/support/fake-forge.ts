@@ -47,7 +47,7 @@ export interface FakeForge {
  * languages, `?license=true`) and Gitea's `/api/v1/repos/…` (contents, raw, languages). Anything
  * else is a plain page with `siteHeaders`. Records every request with its Authorization header.
  */
-export async function startFakeForge(repos: Record<string, FakeRepo>): Promise<FakeForge> {
+export async function startFakeForge(repos: Record<string, FakeRepo>, options: { port?: number } = {}): Promise<FakeForge> {
   const requests: ForgeRequest[] = [];
   const state = { rateLimited: false, siteHeaders: {} as Record<string, string> };
 
@@ -206,7 +206,7 @@ export async function startFakeForge(repos: Record<string, FakeRepo>): Promise<F
     res.writeHead(200, { 'content-type': 'text/html', ...state.siteHeaders });
     res.end('<!doctype html><title>fake forge</title>');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}`;
   return {

@@ -46,6 +46,8 @@ export interface RunStatusView {
 
 /** What the edit form needs from automation for one level. */
 export interface FormAutomation {
+  /** Whether runs are queued at all (AUTOMATION_ENABLED). */
+  enabled: boolean;
   /** The newest run (any status), or null when none was ever asked for. */
   latest: RunStatusView | null;
   /** The finished run whose proposals are shown (null: none, or it was about another repository). */
@@ -184,7 +186,7 @@ export async function checkRepositoryAgain(ctx: ServiceContext, project: Project
 
 /** Text of an explanation in the project's entry language, with the evidence link after it. */
 export function explanationText(ctx: Pick<ServiceContext, 'i18n'>, locale: string, explanation: Explanation, evidenceUrl?: string): string {
-  const text = ctx.i18n.t(explanation.key, { ...explanation.params, lng: locale, interpolation: { escapeValue: false } });
+  const text = ctx.i18n.t(explanation.key, { ...explanation.params, lng: locale });
   return evidenceUrl ? `${text} ${evidenceUrl}` : text;
 }
 
@@ -276,7 +278,7 @@ export async function formAutomation(ctx: ServiceContext, project: Project, leve
           permittedFields: fields,
           explain: (explanation, evidenceUrl) => explanationText(ctx, project.entryLocale, explanation, evidenceUrl),
         });
-  return { latest: view(latest), shown: view(shown), classified, skipped: stored.skipped };
+  return { enabled: ctx.config.automation.enabled, latest: view(latest), shown: view(shown), classified, skipped: stored.skipped };
 }
 
 /** What detectives may see of the outside world during one run (fetches cached for the run). */
@@ -433,9 +435,4 @@ export function startAutomationWorker(ctx: ServiceContext, pollMs = ctx.config.a
 /** Deletes finished runs older than a month, keeping each level's newest finished run. */
 export function pruneAutomationRuns(ctx: Pick<ServiceContext, 'db' | 'now'>): Promise<number> {
   return ctx.db.automationRuns.prune(new Date(ctx.now().getTime() - KEEP_MS));
-}
-
-/** Fields of a classified result a form shows as changed by automation (applied or forced). */
-export function automatedFields(classified: ClassifyResult | null): FieldName[] {
-  return classified ? [...classified.applied, ...classified.forced].map((o) => o.field) : [];
 }
