@@ -90,7 +90,7 @@ export function connectDatabase(url: string, options: { emailKeys: EmailKeys; ma
     outbox: createOutboxRepo(prisma, cipher),
     stats: createStatsRepo(prisma),
     list: createListRepo(prisma, reportUnreadable),
-    export: createExportRepo(prisma, reportUnreadable),
+    export: createExportRepo(pool, reportUnreadable),
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),
     automationRuns: createAutomationRunsRepo(prisma, cipher),

@@ -2,7 +2,7 @@ import type { CriteriaSet } from '../criteria/index.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
 import type { ExportFormat } from '../services/export.ts';
 import { projectsCsv } from './project-csv.ts';
-import { presentProject } from './project-json.ts';
+import { projectJsonText } from './project-json.ts';
 
 /**
  * The bulk export as text chunks: one per batch, then the closing chunk. Lazy: the next batch is
@@ -13,7 +13,7 @@ export async function* exportChunks(batches: AsyncIterable<readonly ProjectWithO
   for await (const projects of batches) {
     if (format === 'json') {
       if (projects.length > 0) {
-        const items = projects.map((p) => JSON.stringify(presentProject(set, p))).join(',');
+        const items = projects.map((p) => projectJsonText(set, p)).join(',');
         yield `${first ? '[' : ','}${items}`;
         first = false;
       }

@@ -54,12 +54,12 @@ export function parseExportQuery(rawSearch: string, levelKeys: readonly string[]
  * while the current one is being presented and written (database and CPU overlap), and no
  * further: at most two batches are in memory, and a slow or departed reader stops the reading.
  */
-export async function* exportBatches(source: Pick<ExportRepo, 'batch'>, filter: ProjectListFilter = {}): AsyncGenerator<ProjectWithOwner[]> {
-  let next: Promise<ExportBatch> | null = source.batch(null, EXPORT_BATCH_SIZE, filter);
+export async function* exportBatches(source: Pick<ExportRepo, 'batch'>, filter: ProjectListFilter = {}, size = EXPORT_BATCH_SIZE): AsyncGenerator<ProjectWithOwner[]> {
+  let next: Promise<ExportBatch> | null = source.batch(null, size, filter);
   while (next) {
     const batch: ExportBatch = await next;
     const cursor = batch.next;
-    next = cursor === null ? null : source.batch(cursor, EXPORT_BATCH_SIZE, filter);
+    next = cursor === null ? null : source.batch(cursor, size, filter);
     // A prefetched batch nobody will take must not end as an unhandled rejection.
     next?.catch(() => undefined);
     yield batch.projects;

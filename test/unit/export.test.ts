@@ -63,7 +63,7 @@ describe('bulk export service', () => {
     expect(csv.join('').split('\r\n')).toHaveLength(1000 + 2);
   });
 
-  it('fetches no further batch while the receiver is full (back-pressure)', async () => {
+  it('reads at most one batch ahead while the receiver is full (back-pressure)', async () => {
     const repo = fakeRepo(5000);
     const written: string[] = [];
     let release: (() => void) | undefined;
@@ -80,11 +80,14 @@ describe('bulk export service', () => {
     };
     const done = pumpExport(exportChunks(exportBatches(repo), set, 'json'), sink);
     await tick();
-    expect(repo.calls).toHaveLength(1);
+    // The batch being written and the one read meanwhile; nothing more until the receiver drains.
+    expect(repo.calls).toHaveLength(2);
     expect(written).toHaveLength(1);
-    release!();
     await tick();
     expect(repo.calls).toHaveLength(2);
+    release!();
+    await tick();
+    expect(repo.calls).toHaveLength(3);
     expect(written).toHaveLength(2);
     for (let i = 0; i < 20 && written.length < 12; i++) {
       release!();
@@ -94,17 +97,20 @@ describe('bulk export service', () => {
     expect(repo.calls).toHaveLength(11);
   });
 
-  it('stops reading when the receiver goes away', async () => {
+  it('stops reading when the receiver goes away (one batch ahead at most)', async () => {
     const repo = fakeRepo(5000);
     let writes = 0;
     const complete = await pumpExport(exportChunks(exportBatches(repo), set, 'csv'), { write: () => Promise.resolve(++writes < 2) });
     expect(complete).toBe(false);
-    expect(repo.calls).toHaveLength(2);
+    expect(repo.calls).toHaveLength(3);
+    await tick();
+    expect(repo.calls).toHaveLength(3);
   });
 
-  it('accepts exactly all=1 and nothing else', () => {
-    expect(parseExportQuery('all=1')).toEqual({ ok: true });
-    for (const q of ['all=0', 'all=1&all=1', 'all=1&page=2', 'all=1&status=passing', 'all=true', 'all=']) {
+  it('accepts all=1 alone or with the list filters, and nothing else', () => {
+    expect(parseExportQuery('all=1')).toEqual({ ok: true, filter: {} });
+    expect(parseExportQuery('all=1&status=passing&q=tool')).toEqual({ ok: true, filter: { minTiered: 100, text: 'tool' } });
+    for (const q of ['all=0', 'all=1&all=1', 'all=1&page=2', 'all=1&gteq=x', 'all=1&status=', 'all=1&bogus=1', 'all=true', 'all=']) {
       expect(parseExportQuery(q).ok, q).toBe(false);
     }
     expect(parseExportQuery('all=1&sort=name')).toMatchObject({ ok: false, details: { sort: expect.any(String) as string } });
