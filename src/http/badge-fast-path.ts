@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Config } from '../config.ts';
+import type { Series } from '../criteria/index.ts';
 import type { Logger } from '../logger.ts';
 import { isSafeRequestId, newRequestId } from '../request-context.ts';
 import { isBadgeStyle, parseBadgeValue, type BadgeStyle } from '../services/badge.ts';
@@ -48,7 +49,14 @@ export interface BadgeFastPathDeps {
 
 export type FastPath = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-const PROJECT_BADGE = /^\/projects\/([1-9][0-9]{0,9})\/badge(\.svg|\.json)?$/;
+/**
+ * The badge series by the last path segment. One cache serves every series (it holds both
+ * tiered percentages of a project), so the baseline badges (`/projects/<id>/baseline`) join by
+ * adding their segment here once their JSON is defined.
+ */
+const SERIES_BY_SEGMENT = { badge: 'metal' } as const satisfies Record<string, Series>;
+type Segment = keyof typeof SERIES_BY_SEGMENT;
+const PROJECT_BADGE = new RegExp(`^/projects/([1-9][0-9]{0,9})/(${Object.keys(SERIES_BY_SEGMENT).join('|')})(\\.svg|\\.json)?$`);
 const STATIC_BADGE = /^\/badge_static\/([a-z0-9-]{1,20})$/;
 const MAX_ID = 2 ** 31 - 1;
 
@@ -224,7 +232,8 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
       next();
       return;
     }
-    const kind: Kind = project?.[2] === '.json' ? 'json' : 'svg';
+    const kind: Kind = project?.[3] === '.json' ? 'json' : 'svg';
+    const series = SERIES_BY_SEGMENT[(project?.[2] ?? 'badge') as Segment];
     let style: BadgeStyle = 'flat';
     if (kind === 'svg' && q >= 0) {
       // The same parser as Express's default ("simple") query parser.
@@ -256,10 +265,10 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
     const key = `projects/${id}`;
     if (kind === 'json') {
       answer(req, res, next, cache.entry(id), (entry) => {
-        send(req, res, kind, key, cache.json(entry, 'metal'));
+        send(req, res, kind, key, cache.json(entry, series));
       });
     } else {
-      answer(req, res, next, cache.value(id, 'metal'), (badge) => {
+      answer(req, res, next, cache.value(id, series), (badge) => {
         send(req, res, kind, key, cache.svg(badge, style));
       });
     }

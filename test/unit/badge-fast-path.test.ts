@@ -1,6 +1,11 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { clientAddressFrom, createBadgeThrottle, matchesEtag } from '../../src/http/badge-fast-path.ts';
+import { loadConfig } from '../../src/config.ts';
+import { criteria } from '../../src/criteria/index.ts';
+import type { BadgesRepo } from '../../src/db/badges.ts';
+import { clientAddressFrom, createBadgeFastPath, createBadgeThrottle, matchesEtag } from '../../src/http/badge-fast-path.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createBadgeCache } from '../../src/services/badge-cache.ts';
 
 describe('the badge throttle (per address, in memory)', () => {
   it('allows the limit at once, then refills continuously over the window', () => {
@@ -65,5 +70,43 @@ describe('client address (Express "trust proxy")', () => {
     const all = clientAddressFrom(() => true);
     expect(all(req('10.0.0.1', '198.51.100.7, 203.0.113.9'))).toBe('198.51.100.7');
     expect(all(req('10.0.0.1'))).toBe('10.0.0.1');
+  });
+});
+
+describe('the access-log summary', () => {
+  it('writes one line per interval with counts by kind and status, instead of a line per badge', () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', { destination: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) } });
+    const config = loadConfig({ NODE_ENV: 'test' });
+    const none: BadgesRepo = { find: () => Promise.resolve(null), levels: () => Promise.resolve([]), subscribe: () => () => undefined, trusted: false };
+    let clock = 1_000;
+    const fastPath = createBadgeFastPath({
+      config,
+      cache: createBadgeCache({ criteria: criteria(), config, logger, db: { badges: none } }),
+      logger,
+      headers: { security: [] },
+      throttle: createBadgeThrottle({ limit: 2, windowMs: 60_000 }),
+      clientAddress: () => '192.0.2.1',
+      throttledMessage: 'slow down',
+      logIntervalMs: 1_000,
+      now: () => clock,
+    });
+    const statuses: number[] = [];
+    const get = (url: string) => {
+      const req = { method: 'GET', url, headers: {}, socket: { remoteAddress: '192.0.2.1' } } as unknown as IncomingMessage;
+      const res = { writeHead: (status: number) => statuses.push(status), end: () => undefined } as unknown as ServerResponse;
+      fastPath(req, res, () => statuses.push(0));
+    };
+    get('/badge_static/passing');
+    get('/badge_static/99');
+    get('/badge_static/gold');
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(lines).toEqual([]);
+    clock += 1_000;
+    get('/somewhere/else');
+    get('/badge_static/silver');
+    expect(statuses).toEqual([200, 200, 429, 0, 429]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'badge requests', route: 'badge fast path', periodMs: 1_000, counts: { 'svg 200': 2, 'svg 429': 2 } });
   });
 });
