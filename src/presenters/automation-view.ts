@@ -15,6 +15,8 @@ export type MarkKind = 'applied' | 'forced' | 'divergent';
 
 export interface AutomationMark {
   kind: MarkKind;
+  /** CSS class of the highlight (yellow, orange, blue). */
+  highlight: 'highlight-automated' | 'highlight-overridden' | 'highlight-divergent';
   field: FieldName;
   /** The explanation in the reader's language. */
   explanation: string;
@@ -48,6 +50,8 @@ export interface AutomationPageView {
   /** The edit page itself, to reload for a newer status. */
   reloadUrl: string;
 }
+
+const HIGHLIGHT: Record<MarkKind, AutomationMark['highlight']> = { applied: 'highlight-automated', forced: 'highlight-overridden', divergent: 'highlight-divergent' };
 
 // Longest accept link: the proposal's text travels in the query string.
 const MAX_ACCEPT_URL = 6_000;
@@ -120,6 +124,7 @@ export function automationPageView(t: TFunction, automation: FormAutomation, edi
       if (existing) view.counts[existing.kind]--;
       view.marks[key] = {
         kind,
+        highlight: HIGHLIGHT[kind],
         field,
         explanation: t(proposal.explanation.key, { ...proposal.explanation.params }),
         evidenceUrl: httpUrl(proposal.evidenceUrl),

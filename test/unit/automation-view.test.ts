@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { TFunction } from 'i18next';
 import { automationPageView } from '../../src/presenters/automation-view.ts';
 import type { FormAutomation } from '../../src/services/automation/runs.ts';
+import type { ProposedValue } from '../../src/domain/automation.ts';
 import { classifyAndApply, type EngineProposal } from '../../src/services/automation/index.ts';
 
 // The key and its parameters, so the test sees what would be translated.
 const t = ((key: string, params?: Record<string, unknown>) => `${key}${params && Object.keys(params).length ? JSON.stringify(params) : ''}`) as unknown as TFunction;
 
-function proposal(field: string, value: string | number, confidence: number, evidenceUrl?: string): EngineProposal {
+function proposal(field: string, value: ProposedValue, confidence: number, evidenceUrl?: string): EngineProposal {
   return { field, value, confidence, forced: confidence >= 4, detective: 'test', explanation: { key: 'automation:test', params: { field } }, ...(evidenceUrl ? { evidenceUrl } : {}) };
 }
 
-function automation(values: Record<string, string | number | null>, proposals: EngineProposal[]): FormAutomation {
+function automation(values: Record<string, ProposedValue | null>, proposals: EngineProposal[]): FormAutomation {
   const classified = classifyAndApply(values, Object.fromEntries(proposals.map((p) => [p.field, p])), {
     permittedFields: ['contribution_status', 'contribution_justification', 'build_status', 'build_justification', 'license', 'sites_https_status', 'sites_https_justification'],
     explain: (e, url) => `${e.key}${url ? ` ${url}` : ''}`,
