@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { drainAutomationRuns, formAutomation, requestAutomationRun, urlProposals, globMatches } from '../../src/services/automation/runs.ts';
+import { drainAutomationRuns, formAutomation, requestAutomationRun, runEvidence, startAutomationWorker, urlProposals, globMatches } from '../../src/services/automation/runs.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { query } from '../support/database.ts';
 import { createProject, createUser, csrfFrom, loginAs } from '../support/factories.ts';
@@ -179,6 +179,39 @@ describe('automation runs', () => {
     await drainAutomationRuns(t.ctx);
     const fresh = await formAutomation(t.ctx, moved, passing());
     expect(fresh.shown?.status).toBe('done');
+  });
+});
+
+describe('the worker and the evidence of a run', () => {
+  it('drains queued runs on its own timer and stops cleanly', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner, { repoUrl: `${forge.url}/acme/widget-worker` });
+    await requestAutomationRun(t.ctx, project, passing(), 'on_demand');
+    const worker = startAutomationWorker(t.ctx, 20);
+    try {
+      await expect.poll(async () => (await t.ctx.db.automationRuns.latest(project.id, 'passing'))?.status, { timeout: 10_000 }).toBe('done');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('reads site headers through the checked fetcher, once per URL and run, and refuses private sites', async () => {
+    forge.siteHeaders = { 'content-security-policy': "default-src 'self'; frame-ancestors 'none'", 'x-content-type-options': 'nosniff' };
+    try {
+      const evidence = runEvidence(t.ctx, { repoUrl: `${forge.url}/acme/widget-site` }, null);
+      expect(evidence.repo).toMatchObject({ forge: 'github', slug: 'acme/widget-site' });
+      const before = forge.requests.length;
+      const headers = await evidence.siteHeaders(`${forge.url}/home`);
+      expect(headers?.['x-content-type-options']).toBe('nosniff');
+      await evidence.siteHeaders(`${forge.url}/home`);
+      expect(forge.requests.length - before).toBe(1);
+      // 127.0.0.2 is loopback too, and not on FETCH_ALLOW_HOSTS.
+      expect(await evidence.siteHeaders(`http://127.0.0.2:${new URL(forge.url).port}/home`)).toBeNull();
+      expect(await evidence.siteHeaders('http://169.254.169.254/latest/meta-data/')).toBeNull();
+      expect(forge.requests.length - before).toBe(1);
+    } finally {
+      forge.siteHeaders = {};
+    }
   });
 });
 
