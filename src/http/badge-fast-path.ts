@@ -133,15 +133,18 @@ type Kind = 'svg' | 'json';
  */
 function accessSummary(logger: Logger, intervalMs: number) {
   let since = 0;
-  let counts: Record<string, number> = {};
+  // Indexed by status: no string is built per request.
+  let counts: Record<Kind, number[]> = { svg: [], json: [] };
   return (now: number, status: number, kind: Kind) => {
     if (since === 0) since = now;
-    const key = `${kind} ${status}`;
-    counts[key] = (counts[key] ?? 0) + 1;
+    const byStatus = counts[kind];
+    byStatus[status] = (byStatus[status] ?? 0) + 1;
     if (now - since >= intervalMs) {
-      logger.info('badge requests', { route: 'badge fast path', periodMs: now - since, counts });
+      const named: Record<string, number> = {};
+      for (const k of ['svg', 'json'] as const) counts[k].forEach((n, code) => (named[`${k} ${code}`] = n));
+      logger.info('badge requests', { route: 'badge fast path', periodMs: now - since, counts: named });
       since = now;
-      counts = {};
+      counts = { svg: [], json: [] };
     }
   };
 }
@@ -174,26 +177,41 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
     return typeof incoming === 'string' && isSafeRequestId(incoming) ? incoming : newRequestId();
   };
 
-  const send = (req: IncomingMessage, res: ServerResponse, kind: Kind, surrogateKey: string, body: Rendered) => {
+  // The whole header list of a 200 per body, built once; only the request id and the surrogate
+  // key differ between requests (at these fixed positions).
+  const ID_AT = 1;
+  const KEY_AT = 2 + shared.length + 1;
+  const complete = new WeakMap<Rendered, string[]>();
+  const headersFor = (kind: Kind, body: Rendered, notModified: boolean): string[] => {
+    if (notModified) return [REQUEST_ID_HEADER, '', ...shared, 'Surrogate-Key', '', ...notModifiedHeaders[kind], 'ETag', body.etag];
+    let list = complete.get(body);
+    if (!list) {
+      list = [REQUEST_ID_HEADER, '', ...shared, 'Surrogate-Key', '', ...typeHeaders[kind], 'Content-Length', body.length, 'ETag', body.etag];
+      complete.set(body, list);
+    }
+    return list.slice();
+  };
+
+  const send = (req: IncomingMessage, res: ServerResponse, kind: Kind, surrogateKey: string, body: Rendered, at: number) => {
     const inm = req.headers['if-none-match'];
     const notModified = inm !== undefined && matchesEtag(inm, body.etag, req.headers['cache-control']);
-    const headers = [REQUEST_ID_HEADER, requestId(req), ...shared, 'Surrogate-Key', surrogateKey];
-    if (notModified) headers.push(...notModifiedHeaders[kind], 'ETag', body.etag);
-    else headers.push(...typeHeaders[kind], 'Content-Length', body.length, 'ETag', body.etag);
+    const headers = headersFor(kind, body, notModified);
+    headers[ID_AT] = requestId(req);
+    headers[KEY_AT] = surrogateKey;
     const status = notModified ? 304 : 200;
     res.writeHead(status, headers);
     res.end(notModified || req.method === 'HEAD' ? undefined : body.body);
-    log(now(), status, kind);
+    log(at, status, kind);
   };
 
-  const throttled = (req: IncomingMessage, res: ServerResponse, kind: Kind, retryAfter: number) => {
+  const throttled = (req: IncomingMessage, res: ServerResponse, kind: Kind, retryAfter: number, at: number) => {
     const body = throttledBody[kind];
     res.writeHead(429, [
       REQUEST_ID_HEADER, requestId(req), ...throttledHeaders, 'Retry-After', String(retryAfter),
       'Content-Type', kind === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'Content-Length', String(body.length),
     ]);
     res.end(req.method === 'HEAD' ? undefined : body);
-    log(now(), 429, kind);
+    log(at, 429, kind);
   };
 
   /** Answers when the lookup found the project, falls through to Express otherwise. */
@@ -253,23 +271,24 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
       next();
       return;
     }
-    const wait = throttle.take(deps.clientAddress(req), now());
+    const at = now();
+    const wait = throttle.take(deps.clientAddress(req), at);
     if (wait > 0) {
-      throttled(req, res, kind, wait);
+      throttled(req, res, kind, wait, at);
       return;
     }
     if (value !== null) {
-      send(req, res, 'svg', `/badge_percent/${staticValue}`, cache.svg(value, style));
+      send(req, res, 'svg', `/badge_percent/${staticValue}`, cache.svg(value, style), at);
       return;
     }
     const key = `projects/${id}`;
     if (kind === 'json') {
       answer(req, res, next, cache.entry(id), (entry) => {
-        send(req, res, kind, key, cache.json(entry, series));
+        send(req, res, kind, key, cache.json(entry, series), at);
       });
     } else {
       answer(req, res, next, cache.value(id, series), (badge) => {
-        send(req, res, kind, key, cache.svg(badge, style));
+        send(req, res, kind, key, cache.svg(badge, style), at);
       });
     }
   };

@@ -117,8 +117,9 @@ export function createBadgeCache(ctx: CacheContext): BadgeCache {
   const levels = new Map<number, number>();
   const rows = new Map<number, BadgeEntry>();
   const pending = new Map<number, Promise<BadgeEntry | null>>();
-  const images = new Map<string, Rendered>();
-  const valueMemo = new Map<string, BadgeValue>();
+  // Keyed by the value itself (a Map tells 5 from "5") and then by style: no key string per request.
+  const images = new Map<BadgeValue, Partial<Record<BadgeStyle, Rendered>>>();
+  const valueMemo: Record<Series, BadgeValue[]> = { metal: [], baseline: [] };
   let trusted = enabled && repo.trusted;
   // Moves on every change: a read that began in an older epoch is answered but not kept.
   let epoch = 0;
@@ -218,11 +219,11 @@ export function createBadgeCache(ctx: CacheContext): BadgeCache {
 
   const valueOf = (series: Series, packed: number): BadgeValue => {
     const tiered = TIERED[series](packed);
-    const key = `${series}:${tiered}`;
-    let value = valueMemo.get(key);
+    const memo = valueMemo[series];
+    let value = memo[tiered];
     if (value === undefined) {
       value = badgeValueOf(ctx, series, tiered);
-      valueMemo.set(key, value);
+      memo[tiered] = value;
     }
     return value;
   };
@@ -248,13 +249,15 @@ export function createBadgeCache(ctx: CacheContext): BadgeCache {
       return read(id);
     },
     svg(value, style) {
-      if (!isBadgeStyle(style)) throw new RangeError(`invalid badge style: ${String(style)}`);
-      const key = `${typeof value}:${String(value)}|${style}`;
-      let image = images.get(key);
+      let styles = images.get(value);
+      let image = styles?.[style];
       if (!image) {
+        if (!isBadgeStyle(style)) throw new RangeError(`invalid badge style: ${String(style)}`);
         // renderBadgeSvg throws for anything outside the 206 values, so the map stays bounded.
         image = rendered(Buffer.from(renderBadgeSvg(value, { style })));
-        images.set(key, image);
+        styles ??= {};
+        styles[style] = image;
+        images.set(value, styles);
       }
       return image;
     },
