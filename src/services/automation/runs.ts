@@ -187,7 +187,8 @@ export async function checkRepositoryAgain(ctx: ServiceContext, project: Project
 /** Text of an explanation in the project's entry language, with the evidence link after it. */
 export function explanationText(ctx: Pick<ServiceContext, 'i18n'>, locale: string, explanation: Explanation, evidenceUrl?: string): string {
   const text = ctx.i18n.t(explanation.key, { ...explanation.params, lng: locale });
-  return evidenceUrl ? `${text} ${evidenceUrl}` : text;
+  // Most explanations already cite their evidence; the link is added only where one does not.
+  return evidenceUrl && !text.includes(evidenceUrl) ? `${text} ${evidenceUrl}` : text;
 }
 
 // URL proposals (spec §7.3): an overrides list longer than this, or with more patterns, is ignored.
