@@ -111,6 +111,9 @@ export async function startApp(databaseUrl: string, extraEnv: Record<string, str
       RATE_GLOBAL_IP_LIMIT: '1000000000',
       RATE_PAGE_IP_LIMIT: '1000000000',
       JOBS_ENABLED: 'false',
+      // The heap limit docs/operations.md recommends: V8 then collects old garbage before the
+      // process grows (docs/performance.md, export). BENCH_NODE_OPTIONS='' measures without it.
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '--max-old-space-size=192',
       ...benchKeysEnv(),
       ...extraEnv,
     },
