@@ -96,7 +96,8 @@ export function profileRoutes(ctx: RouteContext): Router {
   router.post('/account/delete', requireLogin, async (req, res, next) => {
     const outcome = await ctx.services.deleteAccount(req.user!, body(req));
     if (!outcome.ok) {
-      await render(req, res, 422, outcome.errors);
+      // The page holds three forms with a current_password field; this marks whose errors these are.
+      await render(req, res, 422, outcome.errors, { delete_account: '1' });
       return;
     }
     req.logout((err) => {

@@ -68,6 +68,16 @@ describe('/account', () => {
     expect(notice.text).not.toContain('moved@example.org');
   });
 
+  it('ties a wrong password on account deletion to the deletion form, not the password form', async () => {
+    const user = await createUser(t.ctx);
+    const agent = await loginAs(t.app, user);
+    const refused = await agent.post('/account/delete').type('form').send({ _csrf: await csrfFor(agent, '/account'), current_password: 'not-the-password' }).expect(422);
+    expect(refused.text).toContain('href="#current_password_delete"');
+    expect(refused.text).toMatch(/id="current_password_delete"[^>]*aria-describedby="current_password_delete-error"/);
+    expect(refused.text).not.toContain('current_password-error');
+    expect(await t.db.users.findById(user.id)).not.toBeNull();
+  });
+
   it('refuses to delete an account that still owns projects, then deletes it', async () => {
     const user = await createUser(t.ctx);
     const project = await createProject(t.ctx, user);
