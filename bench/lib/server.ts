@@ -46,9 +46,10 @@ export function rssMb(pid: number): number {
 }
 
 /** Starts `node <args>` and resolves once its output contains `ready` (a regular expression). */
-export async function startProcess(args: string[], env: Record<string, string>, ready: RegExp, port: number): Promise<RunningProcess> {
+export async function startProcess(args: string[], env: Record<string, string>, ready: RegExp, port: number, command = process.execPath): Promise<RunningProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so stopping `npm start` also stops the server npm started.
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   let listening = false;
   const startMs = await new Promise<number>((resolve, reject) => {
@@ -83,8 +84,10 @@ export async function startProcess(args: string[], env: Record<string, string>, 
         child.once('exit', () => {
           resolve();
         });
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        process.kill(-child.pid!, 'SIGTERM');
+        setTimeout(() => {
+          if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+        }, 15_000).unref();
       }),
   };
 }
