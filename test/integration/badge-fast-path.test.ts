@@ -160,6 +160,18 @@ describe('headers: the ones the Express routes sent, less the request-wide RateL
     ]);
   });
 
+  it('follows the configuration of the security middleware (HSTS in production, the GitHub origin in form-action)', async () => {
+    const config = { ...t.ctx.config, isProduction: true, github: { clientId: 'id', clientSecret: 'secret', baseUrl: 'https://ghe.example.com', apiUrl: 'https://ghe.example.com/api/v3' } };
+    const app = createApp({ ...t.ctx, config });
+    const badge = await request(app).get('/badge_static/passing').expect(200);
+    // /healthz goes through Express and its middleware.
+    const page = await request(app).get('/healthz').expect(200);
+    expect(badge.headers['strict-transport-security']).toBe('max-age=631139040; includeSubDomains; preload');
+    expect(badge.headers['content-security-policy']).toContain('form-action \'self\' https://ghe.example.com');
+    for (const [name] of SECURITY.filter(([n]) => n !== 'cross-origin-resource-policy')) expect(badge.headers[name], name).toBe(page.headers[name]);
+    expect(badge.headers['strict-transport-security']).toBe(page.headers['strict-transport-security']);
+  });
+
   it('keeps a safe X-Request-Id from the proxy and replaces an unsafe one', async () => {
     const project = await createProject(t.ctx, await createUser(t.ctx));
     expect((await request(t.app).get(`/projects/${project.id}/badge`).set('X-Request-Id', 'edge-42')).headers['x-request-id']).toBe('edge-42');
