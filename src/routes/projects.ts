@@ -12,6 +12,7 @@ import { automationPageView, type AutomationPageView } from '../presenters/autom
 import { redactedError } from '../logger.ts';
 import type { Translate } from '../i18n.ts';
 import { type FormInput } from '../services/projects.ts';
+import { startingLevels } from '../services/project-form.ts';
 import { isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
@@ -45,8 +46,11 @@ export function projectRoutes(ctx: RouteContext): Router {
     });
   }
 
+  // Where a new project may start (passing or baseline-1), the default first.
+  const starts = startingLevels(ctx.criteria);
+
   router.get('/projects/new', requireLogin, (req, res) => {
-    res.render('projects/new', { input: {}, errors: {} });
+    res.render('projects/new', { input: {}, errors: {}, startingLevels: starts });
   });
 
   router.post('/projects', requireLogin, async (req, res) => {
@@ -54,11 +58,11 @@ export function projectRoutes(ctx: RouteContext): Router {
     const input = formBody(req);
     const outcome = await ctx.services.createProject(req.user!, input);
     if (!outcome.ok) {
-      res.status(outcome.status).render('projects/new', { input, errors: outcome.errors, existingProjectId: existingProjectId(outcome.errors) });
+      res.status(outcome.status).render('projects/new', { input, errors: outcome.errors, existingProjectId: existingProjectId(outcome.errors), startingLevels: starts });
       return;
     }
     addFlash(req, 'success', 'flash.project_created');
-    res.redirect(303, `/projects/${outcome.value.project.id}/${firstLevel.key}/edit`);
+    res.redirect(303, `/projects/${outcome.value.project.id}/${outcome.value.startingLevel}/edit`);
   });
 
   router.get('/projects/:id', (req, res) => {

@@ -20,6 +20,12 @@ export interface ProjectForm {
   answers: Map<string, Partial<StoredAnswer>>;
 }
 
+/** The create form: a new project's fields and the level whose edit page it opens on. */
+export interface NewProjectForm extends ProjectForm {
+  /** Key of the first level of the series the maintainer chose to start with (upstream's starting_section). */
+  startingLevel: string;
+}
+
 export interface ProjectEditForm extends ProjectForm {
   /** The version the form was loaded at (optimistic locking). */
   lockVersion: number;
@@ -75,6 +81,18 @@ type DescriptiveField = keyof typeof DESCRIPTIVE;
 /** The create form asks only for what identifies the project; the rest is answered on the edit form. */
 const CREATE_FIELDS: readonly DescriptiveField[] = ['name', 'description', 'homepage_url', 'repo_url'];
 
+/** The create form's choice of where to start: the first level of one of the series. */
+export const STARTING_FIELD = 'starting_section';
+
+/**
+ * Levels a new project may start on, default first: the first level of each series (passing,
+ * baseline-1). Starting on a higher level would make no sense, as its score needs the lower ones.
+ */
+export function startingLevels(criteria: CriteriaSet): string[] {
+  const firsts = criteria.levels.filter((level) => level.rank === 0).map((level) => level.key);
+  return [...new Set(firsts)];
+}
+
 /**
  * Fields that carry no project data: the CSRF token, the edit form's "save and continue" button
  * and the section whose save button was pressed (the route checks it against the level's sections).
@@ -107,7 +125,7 @@ interface AnswerField {
 }
 
 interface FormSchemas {
-  create: z.ZodType<ProjectForm>;
+  create: z.ZodType<NewProjectForm>;
   /** The edit form before the URL rule, which needs the project's current URLs. */
   edit: z.ZodType<Record<string, unknown>>;
   editFields: ReadonlySet<string>;
@@ -140,11 +158,16 @@ function schemasFor(criteria: CriteriaSet): FormSchemas {
     section: ignored,
   };
   const toForm = (value: Record<string, unknown>) => formOf(value, answerFields);
+  const starts = startingLevels(criteria);
+  const startingSection = z
+    .string({ error: 'errors.starting_section' })
+    .refine((value) => starts.includes(value), { message: 'errors.starting_section' })
+    .optional();
   const schemas: FormSchemas = {
     create: z
-      .object({ ...descriptiveShape(CREATE_FIELDS), _csrf: ignored })
+      .object({ ...descriptiveShape(CREATE_FIELDS), [STARTING_FIELD]: startingSection, _csrf: ignored })
       .superRefine(urlRule(null), { when: urlFieldsParsed })
-      .transform(toForm),
+      .transform((value): NewProjectForm => ({ ...toForm(value), startingLevel: value[STARTING_FIELD] ?? starts[0]! })),
     edit: z.object(editShape),
     editFields: new Set(Object.keys(editShape)),
     answerFields,
@@ -206,11 +229,14 @@ function refuseUnknownEditFields(criteria: CriteriaSet, input: Record<string, un
   return errors;
 }
 
-/** The create form: name, description and the two URLs, at least one URL given. */
-export function parseNewProjectForm(criteria: CriteriaSet, input: Record<string, unknown>): FormResult<ProjectForm> {
+/**
+ * The create form: name, description and the two URLs, at least one URL given, and optionally
+ * where to start (the first level of a series; the first series when absent).
+ */
+export function parseNewProjectForm(criteria: CriteriaSet, input: Record<string, unknown>): FormResult<NewProjectForm> {
   const errors = fieldErrors();
   for (const field of Object.keys(input)) {
-    if (field !== '_csrf' && !(CREATE_FIELDS as readonly string[]).includes(field)) addError(errors, field, 'errors.unknown_field', { field });
+    if (field !== '_csrf' && field !== STARTING_FIELD && !(CREATE_FIELDS as readonly string[]).includes(field)) addError(errors, field, 'errors.unknown_field', { field });
   }
   return parseForm(schemasFor(criteria).create, input, { errors });
 }

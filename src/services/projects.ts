@@ -29,7 +29,12 @@ export interface SavedProject {
  */
 export type SaveOutcome = FormResult<SavedProject>;
 
-function refused(status: 409 | 422, field: string, key: string, values?: Record<string, string | number>): SaveOutcome {
+/** A new project, and the level whose edit page the maintainer chose to start on. */
+export interface CreatedProject extends SavedProject {
+  startingLevel: string;
+}
+
+function refused(status: 409 | 422, field: string, key: string, values?: Record<string, string | number>): FormResult<never> {
   const errors = fieldErrors();
   addError(errors, field, key, values);
   return { ok: false, status, errors };
@@ -71,10 +76,10 @@ export function repoUrlChange(current: Pick<Project, 'repoUrl' | 'repoUrlUpdated
 
 const repoUrlTaken = (existingProjectId?: number) => refused(422, 'repo_url', 'errors.repo_url_taken', existingProjectId === undefined ? undefined : { id: existingProjectId });
 
-export async function createProject(ctx: ServiceContext, owner: User, input: FormInput): Promise<SaveOutcome> {
+export async function createProject(ctx: ServiceContext, owner: User, input: FormInput): Promise<FormResult<CreatedProject>> {
   const form = parseNewProjectForm(ctx.criteria, input);
   if (!form.ok) return form;
-  const { changes } = form.value;
+  const { changes, startingLevel } = form.value;
   if (changes.repoUrl) {
     const existing = await ctx.db.projects.findIdByRepoUrl(changes.repoUrl);
     if (existing !== null) return repoUrlTaken(existing);
@@ -93,7 +98,7 @@ export async function createProject(ctx: ServiceContext, owner: User, input: For
       await tx.projects.recordChange(row.id, owner.id, 'create', diffProject({ ...row, name: null, description: null, homepageUrl: null, repoUrl: null }, changes), now);
       return row;
     });
-    return { ok: true, value: { project, previousBadgeLevel: IN_PROGRESS, badgeLevel: scores.badgeLevel } };
+    return { ok: true, value: { project, previousBadgeLevel: IN_PROGRESS, badgeLevel: scores.badgeLevel, startingLevel } };
   } catch (err) {
     // Another entry took the repository URL between the check and the insert.
     if (err instanceof UniqueViolation) return repoUrlTaken();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { criteria } from '../../src/criteria/index.ts';
-import { mergeAnswers, parseNewProjectForm, parseProjectEditForm } from '../../src/services/project-form.ts';
+import { mergeAnswers, parseNewProjectForm, parseProjectEditForm, startingLevels } from '../../src/services/project-form.ts';
 import { STATUS } from '../../src/services/scoring/index.ts';
 import type { FieldErrors } from '../../src/services/validation.ts';
 
@@ -126,7 +126,17 @@ describe('parseNewProjectForm', () => {
 
   it('reads the four fields with canonical URLs', () => {
     const result = parseNewProjectForm(set, { _csrf: 't', name: 'Widget', description: 'A widget.', repo_url: 'HTTPS://GitHub.com/Acme/Widget.git/', homepage_url: '' });
-    expect(result).toEqual({ ok: true, value: { changes: { name: 'Widget', description: 'A widget.', repoUrl: 'https://github.com/Acme/Widget', homepageUrl: null }, answers: new Map() } });
+    expect(result).toEqual({ ok: true, value: { changes: { name: 'Widget', description: 'A widget.', repoUrl: 'https://github.com/Acme/Widget', homepageUrl: null }, answers: new Map(), startingLevel: 'passing' } });
+  });
+
+  it('reads the starting level: the first level of a series, passing when absent', () => {
+    expect(startingLevels(set)).toEqual(['passing', 'baseline-1']);
+    const start = (value: unknown) => parseNewProjectForm(set, { repo_url: 'https://example.org/s', starting_section: value });
+    expect(start('baseline-1')).toMatchObject({ ok: true, value: { startingLevel: 'baseline-1' } });
+    for (const bad of ['baseline-2', 'gold', '', 3, ['passing']]) {
+      const result = start(bad);
+      expect(result.ok ? null : keys(result.errors), JSON.stringify(bad)).toEqual({ starting_section: ['errors.starting_section'] });
+    }
   });
 });
 
