@@ -88,7 +88,7 @@ function text(res: request.Response): string {
 }
 
 /** Sent by the request-wide middleware for every response, badges included (spec §10.1). */
-const SECURITY = [
+const SECURITY: [string, string][] = [
   ['content-security-policy', "default-src 'self';img-src 'self';object-src 'none';script-src 'self';style-src 'self';base-uri 'self';frame-ancestors 'none';form-action 'self'"],
   ['cross-origin-opener-policy', 'same-origin'],
   ['cross-origin-resource-policy', 'cross-origin'],
