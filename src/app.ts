@@ -145,6 +145,9 @@ export function createApp(ctx: ServiceContext): express.Express {
     clientAddress: (req) => ipKeyGenerator(address(req)),
     throttledMessage: ctx.i18n.t('errors.http.rate_limited_requests', { lng: 'en' }),
   });
+  // Every request reaches Express through app.handle (the app function itself only calls it), for
+  // the server of server.ts and for supertest alike: wrapping it puts the fast path in front of
+  // all of Express's own work (request/response prototypes, router) with no change elsewhere.
   const handle = (app as unknown as { handle: (req: IncomingMessage, res: ServerResponse, done?: unknown) => void }).handle.bind(app);
   (app as unknown as { handle: typeof handle }).handle = (req, res, done) => {
     fastPath(req, res, () => {
