@@ -77,17 +77,25 @@ export async function startProcess(args: string[], env: Record<string, string>, 
     child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
+        if (child.exitCode !== null || child.signalCode !== null) {
           resolve();
           return;
         }
+        const signal = (name: NodeJS.Signals) => {
+          try {
+            process.kill(-child.pid!, name);
+          } catch {
+            // The group has already gone.
+          }
+        };
+        const force = setTimeout(() => {
+          signal('SIGKILL');
+        }, 15_000);
         child.once('exit', () => {
+          clearTimeout(force);
           resolve();
         });
-        process.kill(-child.pid!, 'SIGTERM');
-        setTimeout(() => {
-          if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
-        }, 15_000).unref();
+        signal('SIGTERM');
       }),
   };
 }
