@@ -1,4 +1,5 @@
 import { HIGHER_BANDS, PASSING_BANDS, type FeedProject, type ObstacleRow, type ProjectCounts, type StatsDay } from '../domain/stats.ts';
+import type { Series } from '../criteria/index.ts';
 import { withStoreErrors } from './errors.ts';
 import type { Prisma, PrismaClient } from './generated/client.ts';
 
@@ -15,8 +16,8 @@ export interface StatsRepo {
   days(): Promise<StatsDay[]>;
   /** Live projects created per UTC month since `since` (month start, count), oldest first. */
   createdPerMonth(since: Date): Promise<{ month: Date; count: number }[]>;
-  /** See the comment in the implementation. */
-  obstacles(rank: number, mustIds: readonly string[], limit: number): Promise<ObstacleRow[]>;
+  /** See the comment in the implementation. A level the query has no column for has no candidates. */
+  obstacles(series: Series, rank: number, mustIds: readonly string[], limit: number): Promise<ObstacleRow[]>;
   recentlyUpdatedForFeed(limit: number): Promise<FeedProject[]>;
 }
 
@@ -48,10 +49,29 @@ export function createStatsRepo(db: Client): StatsRepo {
           count(*) FILTER (WHERE badge_percentage_2 >= 50)::int AS g50,
           count(*) FILTER (WHERE badge_percentage_2 >= 75)::int AS g75,
           count(*) FILTER (WHERE badge_percentage_2 >= 90)::int AS g90,
-          count(*) FILTER (WHERE badge_percentage_2 >= 100)::int AS g100
+          count(*) FILTER (WHERE badge_percentage_2 >= 100)::int AS g100,
+          count(*) FILTER (WHERE badge_percentage_baseline_1 >= 25)::int AS b1_25,
+          count(*) FILTER (WHERE badge_percentage_baseline_1 >= 50)::int AS b1_50,
+          count(*) FILTER (WHERE badge_percentage_baseline_1 >= 75)::int AS b1_75,
+          count(*) FILTER (WHERE badge_percentage_baseline_1 >= 90)::int AS b1_90,
+          count(*) FILTER (WHERE badge_percentage_baseline_1 >= 100)::int AS b1_100,
+          count(*) FILTER (WHERE badge_percentage_baseline_2 >= 25)::int AS b2_25,
+          count(*) FILTER (WHERE badge_percentage_baseline_2 >= 50)::int AS b2_50,
+          count(*) FILTER (WHERE badge_percentage_baseline_2 >= 75)::int AS b2_75,
+          count(*) FILTER (WHERE badge_percentage_baseline_2 >= 90)::int AS b2_90,
+          count(*) FILTER (WHERE badge_percentage_baseline_2 >= 100 AND badge_percentage_baseline_1 >= 100)::int AS b2_100,
+          count(*) FILTER (WHERE badge_percentage_baseline_3 >= 25)::int AS b3_25,
+          count(*) FILTER (WHERE badge_percentage_baseline_3 >= 50)::int AS b3_50,
+          count(*) FILTER (WHERE badge_percentage_baseline_3 >= 75)::int AS b3_75,
+          count(*) FILTER (WHERE badge_percentage_baseline_3 >= 90)::int AS b3_90,
+          count(*) FILTER (WHERE badge_percentage_baseline_3 >= 100 AND badge_percentage_baseline_2 >= 100
+                                 AND badge_percentage_baseline_1 >= 100)::int AS b3_100
         FROM projects WHERE deleted_at IS NULL`;
       const tiers = await db.$queryRaw<{ tier: number; count: number }[]>`
         SELECT (GREATEST(tiered_percentage, 0) / 100)::int AS tier, count(*)::int AS count
+        FROM projects WHERE deleted_at IS NULL GROUP BY 1 ORDER BY 1`;
+      const baselineTiers = await db.$queryRaw<{ tier: number; count: number }[]>`
+        SELECT (GREATEST(baseline_tiered_percentage, 0) / 100)::int AS tier, count(*)::int AS count
         FROM projects WHERE deleted_at IS NULL GROUP BY 1 ORDER BY 1`;
       const r = rows[0] ?? {};
       const pick = (prefix: string, bands: readonly number[]) =>
@@ -62,6 +82,8 @@ export function createStatsRepo(db: Client): StatsRepo {
         silverAtLeast: pick('s', HIGHER_BANDS),
         goldAtLeast: pick('g', HIGHER_BANDS),
         byTier: Object.fromEntries(tiers.map((t) => [t.tier, t.count])),
+        baselineAtLeast: [1, 2, 3].map((n) => pick(`b${n}_`, HIGHER_BANDS)),
+        byBaselineTier: Object.fromEntries(baselineTiers.map((t) => [t.tier, t.count])),
       };
     },
     async upsertDay(day, data) {
@@ -79,25 +101,36 @@ export function createStatsRepo(db: Client): StatsRepo {
         WHERE deleted_at IS NULL AND created_at >= ${since}
         GROUP BY 1 ORDER BY 1`;
     },
-    async obstacles(rank, mustIds, limit) {
+    async obstacles(series, rank, mustIds, limit) {
       if (mustIds.length === 0) return [];
-      // Candidates: live projects that are close to the level (its percentage is 90..99) and,
-      // above the first level, have the previous level complete (the prerequisite). The level's
-      // column is chosen with CASE on the bound rank, so no identifier is ever interpolated.
+      // Candidates: live projects that are close to the level (its percentage is 90..99) and
+      // have every lower level of the series complete. The level's column is chosen with CASE on
+      // the bound series and rank, so no identifier is ever interpolated. Metal levels cascade
+      // through their prerequisite criteria (silver at 100 implies passing at 100), so the level
+      // just below is enough there; baseline levels have no such criteria, so each lower baseline
+      // level is checked (the baseline badge needs them all, docs/criteria.md).
       // Each MUST id (unnest of a bound text[]) is crossed with every candidate; the answer's
       // status is read with answers -> id ->> 'status', and a missing answer counts as 0 (?),
       // so "blocked" counts ? (0) and Unmet (1). Sorting and the limit happen in SQL; the
       // candidate total rides along as a window count so one query answers everything.
+      const level = `${series}-${rank}`;
       return db.$queryRaw<ObstacleRow[]>`
         WITH candidates AS (
           SELECT answers FROM projects
           WHERE deleted_at IS NULL
-            AND (CASE ${rank}::int WHEN 0 THEN COALESCE(badge_percentage_0, 0)
-                                   WHEN 1 THEN badge_percentage_1
-                                   ELSE badge_percentage_2 END) BETWEEN 90 AND 99
-            AND (CASE ${rank}::int WHEN 0 THEN 100
-                                   WHEN 1 THEN COALESCE(badge_percentage_0, 0)
-                                   ELSE badge_percentage_1 END) = 100
+            AND (CASE ${level}::text WHEN 'metal-0' THEN COALESCE(badge_percentage_0, 0)
+                                     WHEN 'metal-1' THEN badge_percentage_1
+                                     WHEN 'metal-2' THEN badge_percentage_2
+                                     WHEN 'baseline-0' THEN COALESCE(badge_percentage_baseline_1, 0)
+                                     WHEN 'baseline-1' THEN COALESCE(badge_percentage_baseline_2, 0)
+                                     WHEN 'baseline-2' THEN COALESCE(badge_percentage_baseline_3, 0) END) BETWEEN 90 AND 99
+            AND (CASE ${level}::text WHEN 'metal-0' THEN 100
+                                     WHEN 'metal-1' THEN COALESCE(badge_percentage_0, 0)
+                                     WHEN 'metal-2' THEN badge_percentage_1
+                                     WHEN 'baseline-0' THEN 100
+                                     WHEN 'baseline-1' THEN COALESCE(badge_percentage_baseline_1, 0)
+                                     WHEN 'baseline-2' THEN LEAST(COALESCE(badge_percentage_baseline_1, 0),
+                                                                  COALESCE(badge_percentage_baseline_2, 0)) END) = 100
         ),
         per_criterion AS (
           SELECT c.id,

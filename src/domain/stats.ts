@@ -15,6 +15,14 @@ export interface ProjectCounts {
   goldAtLeast: Record<number, number>;
   /** floor(tiered_percentage / 100) -> count (0 = in progress, 1 = first metal level, …). */
   byTier: Record<number, number>;
+  /**
+   * Per baseline level, by rank (index 0 = baseline-1): badge_percentage_baseline_<rank+1> >= band,
+   * for each of HIGHER_BANDS. The 100 band also requires every lower baseline level at 100, as
+   * upstream's percent_baseline_<n>_ge_100 does, so it counts projects that hold that badge.
+   */
+  baselineAtLeast: Record<number, number>[];
+  /** floor(baseline_tiered_percentage / 100) -> count (0 = in progress, 1 = baseline-1, …). */
+  byBaselineTier: Record<number, number>;
 }
 
 export interface StatsDay {

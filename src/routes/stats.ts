@@ -1,10 +1,11 @@
 import { Router, type Response } from 'express';
+import { displayId } from '../criteria/index.ts';
 import { barChart, lineChart } from '../presenters/charts.ts';
 import { renderAtomFeed } from '../presenters/feed.ts';
 import { HIGHER_BANDS, PASSING_BANDS } from '../domain/stats.ts';
 import { statsCsv } from '../presenters/stats-csv.ts';
-import { criteriaStats, isoDate, secondsUntilNextSnapshot, statsJson, statsRows } from '../services/stats.ts';
-import { badgeLevelName, badgeLevelNames } from '../services/scoring/index.ts';
+import { baselineBandPrefix, baselineLevelField, criteriaStats, isoDate, secondsUntilNextSnapshot, statsJson, statsRows } from '../services/stats.ts';
+import { IN_PROGRESS, badgeLevelName, badgeLevelNames } from '../services/scoring/index.ts';
 import { DEFAULT_LOCALE } from '../i18n.ts';
 import type { RouteContext } from './context.ts';
 
@@ -68,29 +69,51 @@ export function statsDataRoutes(ctx: RouteContext): Router {
 /**
  * HTML statistics pages (anonymous, rendered with the layout).
  *
- *   GET /project_stats    totals, levels, new projects per month, progress bands, history
+ *   GET /project_stats    totals, levels of both series, new projects per month, progress bands
+ *                         of every level, history of badge holders
  *   GET /criteria_stats   criteria counts per level
- *   GET /obstacles        MUST criteria most often blocking nearly-complete projects
+ *   GET /obstacles        MUST criteria most often blocking nearly-complete projects, per level
+ *                         of both series
  */
 export function statsPageRoutes(ctx: RouteContext): Router {
   const router = Router();
 
   router.get('/project_stats', async (_req, res) => {
     const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
+    const levelTitle = (key: string) => t(`criteria:levels.${key}`, { defaultValue: key });
     const days = await ctx.services.statsDays();
     const latest = days.at(-1);
     const data = latest ? latest.data : await ctx.services.currentStats();
     const months = await ctx.services.newProjectsPerMonth(MONTHS);
-    const levels = badgeLevelNames(ctx.criteria).map((key) => ({ key, count: data[`level_${key}`] ?? 0 }));
+    const levels = badgeLevelNames(ctx.criteria).map((key) => ({ key, className: `level-${key}`, name: t(`badge_levels.${key}`, { defaultValue: key }), count: data[`level_${key}`] ?? 0 }));
+    const baselineSeries = ctx.criteria.series('baseline');
+    // The baseline in-progress bar takes the colour of the baseline in-progress badge.
+    const baselineLevels = baselineSeries.length
+      ? badgeLevelNames(ctx.criteria, 'baseline').map((key) => ({
+          key,
+          className: key === IN_PROGRESS ? 'level-baseline-in-progress' : `level-${key}`,
+          name: key === IN_PROGRESS ? t(`badge_levels.${key}`) : levelTitle(key),
+          count: data[baselineLevelField(key)] ?? 0,
+        }))
+      : [];
     const bands = (prefix: string, list: readonly number[]) => list.map((band) => ({ band, count: data[`${prefix}${band}`] ?? 0 }));
+    const metalTitles = ['progress', 'progress_silver', 'progress_gold'];
+    const metalPrefixes = ['percent_ge_', 'percent_1_ge_', 'percent_2_ge_'];
     const progress = [
-      { key: 'progress', bands: bands('percent_ge_', PASSING_BANDS) },
-      { key: 'progress_silver', bands: bands('percent_1_ge_', HIGHER_BANDS) },
-      { key: 'progress_gold', bands: bands('percent_2_ge_', HIGHER_BANDS) },
+      ...ctx.criteria.series('metal').map((level) => ({
+        level: level.key,
+        title: t(`stats:page.${metalTitles[level.rank] ?? 'progress_level'}`, { level: levelTitle(level.key) }),
+        bands: bands(metalPrefixes[level.rank] ?? '', level.rank === 0 ? PASSING_BANDS : HIGHER_BANDS),
+      })),
+      ...baselineSeries.map((level) => ({
+        level: level.key,
+        title: t('stats:page.progress_level', { level: levelTitle(level.key) }),
+        bands: bands(baselineBandPrefix(level.rank), HIGHER_BANDS),
+      })),
     ].map((p) => ({
       ...p,
       chart: barChart({
-        title: t(`stats:page.${p.key}`),
+        title: p.title,
         labels: p.bands.map((b) => t('stats:page.band', { band: b.band })),
         values: p.bands.map((b) => b.count),
       }),
@@ -108,16 +131,38 @@ export function statsPageRoutes(ctx: RouteContext): Router {
           ],
         })
       : null;
+    // Holders of each baseline badge per day (the 100 band needs every lower level complete).
+    const baselineHistorySeries = baselineSeries.map((level) => ({
+      key: level.key,
+      name: levelTitle(level.key),
+      values: rows.map((r) => r.values[`${baselineBandPrefix(level.rank)}100`] ?? 0),
+    }));
+    const baselineHistory = rows.length && baselineSeries.length
+      ? lineChart({
+          title: t('stats:page.history_baseline'),
+          labels: rows.map((r) => r.date),
+          series: baselineHistorySeries.map((s) => ({ name: s.name, values: s.values, className: `level-${s.key}` })),
+        })
+      : null;
     res.render('stats/index', {
       asOf: latest ? isoDate(latest.day) : null,
       total: data.total_projects ?? data.percent_ge_0 ?? 0,
       levels,
       levelChart: barChart({
         title: t('stats:page.by_level'),
-        labels: levels.map((l) => t(`badge_levels.${l.key}`, { defaultValue: l.key })),
+        labels: levels.map((l) => l.name),
         values: levels.map((l) => l.count),
-        barClasses: levels.map((l) => `level-${l.key}`),
+        barClasses: levels.map((l) => l.className),
       }),
+      baselineLevels,
+      baselineLevelChart: baselineLevels.length
+        ? barChart({
+            title: t('stats:page.by_baseline_level'),
+            labels: baselineLevels.map((l) => l.name),
+            values: baselineLevels.map((l) => l.count),
+            barClasses: baselineLevels.map((l) => l.className),
+          })
+        : null,
       months,
       monthsCount: MONTHS,
       monthChart: barChart({
@@ -128,6 +173,8 @@ export function statsPageRoutes(ctx: RouteContext): Router {
       progress,
       history,
       historyRows: rows,
+      baselineHistory,
+      baselineHistorySeries,
     });
   });
 
@@ -143,7 +190,11 @@ export function statsPageRoutes(ctx: RouteContext): Router {
         return {
           ...l,
           candidates: l.obstacles[0]?.candidates ?? 0,
-          obstacles: l.obstacles.map((o) => ({ ...o, criterion: level?.criteria.find((c) => c.id === o.id) ?? null })),
+          obstacles: l.obstacles.map((o) => {
+            const criterion = level?.criteria.find((c) => c.id === o.id) ?? null;
+            // Baseline controls are known by their OSPS form (OSPS-AC-01.01), as everywhere else.
+            return { ...o, criterion, displayId: criterion ? displayId(criterion) : o.id };
+          }),
         };
       }),
     });

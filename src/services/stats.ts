@@ -1,6 +1,6 @@
 import type { CriteriaSet } from '../criteria/index.ts';
 import { HIGHER_BANDS, PASSING_BANDS, type FeedProject, type ProjectCounts, type StatsDay } from '../domain/stats.ts';
-import { badgeLevelName, badgeLevelNames } from './scoring/index.ts';
+import { IN_PROGRESS, badgeLevelName, badgeLevelNames } from './scoring/index.ts';
 import type { ServiceContext } from './context.ts';
 
 /**
@@ -8,11 +8,27 @@ import type { ServiceContext } from './context.ts';
  *   percent_ge_N       live projects with tiered_percentage >= N (N = 0 is the total)
  *   percent_1_ge_N     badge_percentage_1 (silver) >= N
  *   percent_2_ge_N     badge_percentage_2 (gold) >= N
+ *   percent_baseline_<n>_ge_N   badge_percentage_baseline_<n> >= N (upstream's names); the 100
+ *                      band also needs every lower baseline level at 100 (holders of that badge)
  *   total_projects     live projects
  *   level_<name>       live projects by badge level (in_progress, passing, silver, gold)
+ *   level_baseline_<n>, level_baseline_in_progress
+ *                      live projects by baseline badge level (from baseline_tiered_percentage,
+ *                      so a level counts only with every lower one complete; docs/criteria.md)
  * New projects per month are not stored: they are derived from projects.created_at on demand.
+ * Rows written before a field existed simply lack it; readers treat a missing field as absent.
  */
 export type StatsData = Record<string, number>;
+
+/** Field name of the count of projects at a baseline badge level (`level_baseline_1`, …). */
+export function baselineLevelField(name: string): string {
+  return name === IN_PROGRESS ? 'level_baseline_in_progress' : `level_${name.replace(/-/g, '_')}`;
+}
+
+/** Field-name prefix of a baseline level's progress bands, by rank: `percent_baseline_1_ge_`, … */
+export function baselineBandPrefix(rank: number): string {
+  return `percent_baseline_${rank + 1}_ge_`;
+}
 
 export function statsData(set: CriteriaSet, counts: ProjectCounts): StatsData {
   const data: StatsData = { total_projects: counts.total };
@@ -23,6 +39,16 @@ export function statsData(set: CriteriaSet, counts: ProjectCounts): StatsData {
   for (const [tier, count] of Object.entries(counts.byTier)) {
     const key = `level_${badgeLevelName(set, Number(tier) * 100)}`;
     data[key] = (data[key] ?? 0) + count;
+  }
+  for (const level of set.series('baseline')) {
+    for (const band of HIGHER_BANDS) data[`${baselineBandPrefix(level.rank)}${band}`] = counts.baselineAtLeast[level.rank]?.[band] ?? 0;
+  }
+  if (set.series('baseline').length > 0) {
+    for (const name of badgeLevelNames(set, 'baseline')) data[baselineLevelField(name)] = 0;
+    for (const [tier, count] of Object.entries(counts.byBaselineTier)) {
+      const key = baselineLevelField(badgeLevelName(set, Number(tier) * 100, 'baseline'));
+      data[key] = (data[key] ?? 0) + count;
+    }
   }
   return data;
 }
@@ -123,13 +149,16 @@ export interface LevelObstacles {
 
 export const OBSTACLES_PER_LEVEL = 15;
 
-/** For each metal level, the MUST criteria most often Unmet or ? among nearly-complete projects. */
+/**
+ * For each level (metal, then baseline), the MUST criteria most often Unmet or ? among projects
+ * that are nearly done with it and have completed the levels below it in its series.
+ */
 export async function mostCommonObstacles(ctx: ServiceContext): Promise<LevelObstacles[]> {
   const out: LevelObstacles[] = [];
-  for (const level of ctx.criteria.series('metal')) {
+  for (const level of ctx.criteria.levels) {
     // Prerequisite criteria are set by scoring from the previous level, never by the user.
     const mustIds = level.active.filter((c) => c.category === 'MUST' && !c.prerequisite).map((c) => c.id);
-    const rows = await ctx.db.stats.obstacles(level.rank, mustIds, OBSTACLES_PER_LEVEL);
+    const rows = await ctx.db.stats.obstacles(level.series, level.rank, mustIds, OBSTACLES_PER_LEVEL);
     out.push({
       level: level.key,
       rank: level.rank,

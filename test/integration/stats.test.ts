@@ -8,18 +8,25 @@ import { createProject, createUser } from '../support/factories.ts';
 
 let t: TestApp;
 
+/** The baseline columns of a project whose lower levels are as given (tiered as scoring computes it). */
+function baseline(b1: number, b2: number, b3: number): ProjectChanges {
+  const tiered = b1 < 100 ? b1 : b2 < 100 ? 100 + b2 : b3 < 100 ? 200 + b3 : 300;
+  return { badgePercentageBaseline1: b1, badgePercentageBaseline2: b2, badgePercentageBaseline3: b3, baselineTieredPercentage: tiered };
+}
+
 beforeAll(async () => {
   t = await buildTestApp();
   const owner = await createUser(t.ctx);
   const seed: ProjectChanges[] = [
     { tieredPercentage: 0 },
-    { tieredPercentage: 30, badgePercentage0: 30 },
-    { tieredPercentage: 95, badgePercentage0: 95 },
-    { tieredPercentage: 100, badgePercentage0: 100, badgePercentage1: 10 },
-    { tieredPercentage: 250, badgePercentage0: 100, badgePercentage1: 100, badgePercentage2: 50 },
-    { tieredPercentage: 300, badgePercentage0: 100, badgePercentage1: 100, badgePercentage2: 100 },
+    { tieredPercentage: 30, badgePercentage0: 30, badgePercentageBaseline1: 30, baselineTieredPercentage: 30 },
+    { tieredPercentage: 95, badgePercentage0: 95, badgePercentageBaseline1: 100, badgePercentageBaseline2: 50, baselineTieredPercentage: 150 },
+    // Baseline-2 complete while baseline-1 is not (spec §4.4 quirk): no baseline-2 badge here.
+    { tieredPercentage: 100, badgePercentage0: 100, badgePercentage1: 10, badgePercentageBaseline1: 95, badgePercentageBaseline2: 100, baselineTieredPercentage: 95 },
+    { tieredPercentage: 250, badgePercentage0: 100, badgePercentage1: 100, badgePercentage2: 50, ...baseline(100, 100, 90) },
+    { tieredPercentage: 300, badgePercentage0: 100, badgePercentage1: 100, badgePercentage2: 100, ...baseline(100, 100, 100) },
     // Soft-deleted: never counted.
-    { tieredPercentage: 300, badgePercentage0: 100, badgePercentage1: 100, badgePercentage2: 100, deletedAt: new Date() },
+    { tieredPercentage: 300, badgePercentage0: 100, badgePercentage1: 100, badgePercentage2: 100, ...baseline(100, 100, 100), deletedAt: new Date() },
   ];
   for (const changes of seed) {
     const p = await createProject(t.ctx, owner);
@@ -37,6 +44,11 @@ const EXPECTED = {
   percent_1_ge_25: 2, percent_1_ge_50: 2, percent_1_ge_75: 2, percent_1_ge_90: 2, percent_1_ge_100: 2,
   percent_2_ge_25: 2, percent_2_ge_50: 2, percent_2_ge_75: 1, percent_2_ge_90: 1, percent_2_ge_100: 1,
   level_in_progress: 3, level_passing: 1, level_silver: 1, level_gold: 1,
+  // Upstream's baseline fields; the 100 band needs every lower baseline level complete too.
+  percent_baseline_1_ge_25: 5, percent_baseline_1_ge_50: 4, percent_baseline_1_ge_75: 4, percent_baseline_1_ge_90: 4, percent_baseline_1_ge_100: 3,
+  percent_baseline_2_ge_25: 4, percent_baseline_2_ge_50: 4, percent_baseline_2_ge_75: 3, percent_baseline_2_ge_90: 3, percent_baseline_2_ge_100: 2,
+  percent_baseline_3_ge_25: 2, percent_baseline_3_ge_50: 2, percent_baseline_3_ge_75: 2, percent_baseline_3_ge_90: 2, percent_baseline_3_ge_100: 1,
+  level_baseline_in_progress: 3, level_baseline_1: 1, level_baseline_2: 1, level_baseline_3: 1,
 };
 
 function expectNoInlineStyleOrScript(html: string) {
@@ -86,6 +98,7 @@ describe('recordDailyStats', () => {
     expect(days).toHaveLength(1);
     expect(days[0]!.data.total_projects).toBe(7);
     expect(days[0]!.data.level_in_progress).toBe(4);
+    expect(days[0]!.data.level_baseline_in_progress).toBe(4);
   });
 
   it('is what the daily "stats" job runs', async () => {
@@ -104,7 +117,7 @@ describe('GET /project_stats.json and .csv', () => {
     expect(res.headers['cache-control']).toMatch(/^public, max-age=\d+$/);
     const rows = res.body as Record<string, unknown>[];
     expect(rows.map((r) => r.date)).toEqual(['2026-03-01', '2026-03-02']);
-    expect(rows[1]).toEqual({ date: '2026-03-02', ...EXPECTED, total_projects: 7, percent_ge_0: 7, level_in_progress: 4 });
+    expect(rows[1]).toEqual({ date: '2026-03-02', ...EXPECTED, total_projects: 7, percent_ge_0: 7, level_in_progress: 4, level_baseline_in_progress: 4 });
     for (const row of rows) for (const [k, v] of Object.entries(row)) if (k !== 'date') expect(typeof v).toBe('number');
   });
 
@@ -121,6 +134,9 @@ describe('GET /project_stats.json and .csv', () => {
     expect(last[0]).toBe('2026-03-02');
     expect(last[header.indexOf('total_projects')]).toBe('7');
     expect(last[header.indexOf('level_gold')]).toBe('1');
+    for (const n of [1, 2, 3]) for (const band of [25, 50, 75, 90, 100]) expect(header).toContain(`percent_baseline_${n}_ge_${band}`);
+    expect(last[header.indexOf('percent_baseline_2_ge_100')]).toBe('2');
+    expect(last[header.indexOf('level_baseline_3')]).toBe('1');
   });
 });
 
@@ -134,10 +150,11 @@ describe('GET /project_stats with snapshots', () => {
 
   it('follows every chart with its numbers as a folded table, axis ticks in whole projects', async () => {
     const res = await request(t.app).get('/project_stats').expect(200);
-    // Level, three progress bands, months and history; each drawn wide and narrow (for phones).
+    // Levels of both series, six progress bands (three metal, three baseline), months and the
+    // two histories; each drawn wide and narrow (for phones).
     const charts = res.text.match(/<svg [^>]*class="chart chart-wide"/g) ?? [];
-    expect(charts).toHaveLength(6);
-    expect(res.text.match(/<svg [^>]*class="chart chart-narrow"/g)).toHaveLength(6);
+    expect(charts).toHaveLength(11);
+    expect(res.text.match(/<svg [^>]*class="chart chart-narrow"/g)).toHaveLength(11);
     const folded = [...res.text.matchAll(/<\/svg><\/div><details class="chart-data"><summary>([^<]+)<\/summary><table class="projects">/g)].map((m) => m[1]);
     expect(folded).toHaveLength(charts.length);
     expect(folded).toContain('Projects by badge level: the numbers as a table');
@@ -145,6 +162,40 @@ describe('GET /project_stats with snapshots', () => {
     expect(res.text).toMatch(/<details class="chart-data">(?:(?!<\/details>)[\s\S])*<th scope="row">2026-03-02<\/th><td>7<\/td>/);
     for (const m of res.text.matchAll(/<text class="tick"[^>]*>([^<]+)<\/text>/g)) expect(m[1]).toMatch(/^\d+$/);
     expect(res.text).toContain('<rect class="bar level-gold"');
+  });
+
+  it('shows the baseline series: projects per baseline level, progress per baseline level, badge holders over time', async () => {
+    const res = await request(t.app).get('/project_stats').expect(200);
+    const folded = [...res.text.matchAll(/<details class="chart-data"><summary>([^<]+)<\/summary>/g)].map((m) => m[1]);
+    expect(folded).toEqual(expect.arrayContaining([
+      'Projects by OpenSSF Baseline level: the numbers as a table',
+      'Progress towards Baseline Level 1: the numbers as a table',
+      'Progress towards Baseline Level 2: the numbers as a table',
+      'Progress towards Baseline Level 3: the numbers as a table',
+      'Baseline badges over time: the numbers as a table',
+    ]));
+    // One bar per baseline badge level in its colour class, and its table row with the count.
+    for (const cls of ['level-baseline-in-progress', 'level-baseline-1', 'level-baseline-2', 'level-baseline-3']) {
+      expect(res.text.match(new RegExp(`<rect class="bar ${cls}"`, 'g')), cls).toHaveLength(2);
+    }
+    expect(res.text).toMatch(/<tr class="level-baseline-in-progress"><th class="level-name" scope="row">in progress<\/th><td>4<\/td>/);
+    expect(res.text).toMatch(/<tr class="level-baseline-2"><th class="level-name" scope="row">Baseline Level 2<\/th><td>1<\/td>/);
+    // Progress bands of baseline-2: 100 counts only projects with baseline-1 complete.
+    const section = /<section class="level-baseline-2">([\s\S]*?)<\/section>/.exec(res.text)![1]!;
+    expect(section).toMatch(/<th scope="row">≥ 75%<\/th><td>3<\/td>/);
+    expect(section).toMatch(/<th scope="row">≥ 100%<\/th><td>2<\/td>/);
+    // Baseline history: one line per level, coloured by class.
+    expect(res.text).toContain('<polyline class="series level-baseline-3"');
+    expect(res.text).toMatch(/<th scope="row">2026-03-02<\/th><td>3<\/td><td>2<\/td><td>1<\/td>/);
+    expectNoInlineStyleOrScript(res.text);
+  });
+
+  it('renders rows written before the baseline fields existed as zeros, not as an error', async () => {
+    await t.db.stats.upsertDay(new Date('2026-02-28T00:00:00Z'), { total_projects: 5, percent_ge_0: 5, percent_ge_100: 2 });
+    const res = await request(t.app).get('/project_stats').expect(200);
+    expect(res.text).toMatch(/<th scope="row">2026-02-28<\/th><td>0<\/td><td>0<\/td><td>0<\/td>/);
+    const json = await request(t.app).get('/project_stats.json').expect(200);
+    expect((json.body as Record<string, unknown>[])[0]).toEqual({ date: '2026-02-28', total_projects: 5, percent_ge_0: 5, percent_ge_100: 2 });
   });
 
   it('is linked from the navigation', async () => {
