@@ -148,11 +148,13 @@ export function createStatsRepo(db: Client): StatsRepo {
     async recentlyUpdatedForFeed(limit) {
       const rows = await db.$queryRaw<
         { id: number; name: string | null; description: string | null; homepage_url: string | null; repo_url: string | null;
-          entry_locale: string; tiered_percentage: number; badge_percentage_0: number | null; updated_at: Date;
+          entry_locale: string; tiered_percentage: number; badge_percentage_0: number | null;
+          baseline_tiered_percentage: number; badge_percentage_baseline_1: number | null; updated_at: Date;
           owner_name: string; owner_nickname: string | null }[]
       >`
         SELECT p.id, p.name, p.description, p.homepage_url, p.repo_url, p.entry_locale, p.tiered_percentage,
-               p.badge_percentage_0, p.updated_at, u.name AS owner_name, u.nickname AS owner_nickname
+               p.badge_percentage_0, p.baseline_tiered_percentage, p.badge_percentage_baseline_1,
+               p.updated_at, u.name AS owner_name, u.nickname AS owner_nickname
         FROM projects p JOIN users u ON u.id = p.user_id
         WHERE p.deleted_at IS NULL
         ORDER BY p.updated_at DESC, p.id DESC
@@ -166,6 +168,8 @@ export function createStatsRepo(db: Client): StatsRepo {
         entryLocale: r.entry_locale,
         tieredPercentage: r.tiered_percentage,
         badgePercentage0: r.badge_percentage_0,
+        baselineTieredPercentage: r.baseline_tiered_percentage,
+        badgePercentageBaseline1: r.badge_percentage_baseline_1,
         updatedAt: r.updated_at,
         owner: { name: r.owner_name, nickname: r.owner_nickname },
       }));

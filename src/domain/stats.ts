@@ -47,6 +47,8 @@ export interface FeedProject {
   entryLocale: string;
   tieredPercentage: number;
   badgePercentage0: number | null;
+  baselineTieredPercentage: number;
+  badgePercentageBaseline1: number | null;
   updatedAt: Date;
   owner: { name: string; nickname: string | null };
 }

@@ -26,6 +26,10 @@ export interface FeedLabels {
   /** "in progress: 42%" style summary for an unfinished project. */
   inProgress: (percent: number) => string;
   tiered: (percent: number) => string;
+  /** The same three for the baseline series. */
+  baselineLevel: (key: string) => string;
+  baselineInProgress: (percent: number) => string;
+  baselineTiered: (percent: number) => string;
 }
 
 export interface FeedOptions {
@@ -34,10 +38,25 @@ export interface FeedOptions {
   locale: string;
   labels: FeedLabels;
   badgeLevel: (tieredPercentage: number) => string;
+  baselineBadgeLevel: (baselineTieredPercentage: number) => string;
 }
 
 function titleCase(text: string): string {
   return text.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
+}
+
+/**
+ * The baseline line, shown once the project has begun the baseline series: readers of a feed of
+ * every update do not need "baseline 0%" under each metal-only project.
+ */
+function baselineLine(p: FeedProject, options: FeedOptions): string {
+  if (p.baselineTieredPercentage <= 0) return '';
+  const level = options.baselineBadgeLevel(p.baselineTieredPercentage);
+  // As the baseline badge: while in progress, baseline-1's percentage (the level being worked on).
+  const levelText = level === IN_PROGRESS
+    ? options.labels.baselineInProgress(p.badgePercentageBaseline1 ?? 0)
+    : options.labels.baselineLevel(level);
+  return `<p><b>${escapeHtml(levelText)}</b> ${escapeHtml(options.labels.baselineTiered(p.baselineTieredPercentage))}</p>`;
 }
 
 function entryContent(p: FeedProject, options: FeedOptions): string {
@@ -46,6 +65,7 @@ function entryContent(p: FeedProject, options: FeedOptions): string {
     ? options.labels.inProgress(p.badgePercentage0 ?? 0)
     : titleCase(options.labels.level(level));
   let html = `<p><b>${escapeHtml(levelText)}</b> ${escapeHtml(options.labels.tiered(p.tieredPercentage))}</p>`;
+  html += baselineLine(p, options);
   const url = p.homepageUrl ?? p.repoUrl;
   if (url) html += `<p><a href="${escapeHtml(url)}" rel="nofollow ugc noopener noreferrer">${escapeHtml(url)}</a></p>`;
   const description = renderText(p.description);

@@ -78,6 +78,32 @@ describe('GET /feed', () => {
     expect(list[2]).toContain('&lt;b&gt;Silver&lt;/b&gt; (Tiered 250%)');
   });
 
+  it('adds the baseline level (or baseline-1 progress) to projects that began the baseline series', async () => {
+    const owner = await createUser(t.ctx);
+    const holder = await createProject(t.ctx, owner, { name: 'Baseline holder' });
+    await t.db.projects.update(holder.id, holder.lockVersion, { tieredPercentage: 100, badgePercentage0: 100, badgePercentageBaseline1: 100, badgePercentageBaseline2: 40, baselineTieredPercentage: 140 }, new Date('2026-01-07T00:00:00Z'));
+    const starter = await createProject(t.ctx, owner, { name: 'Baseline starter' });
+    await t.db.projects.update(starter.id, starter.lockVersion, { tieredPercentage: 0, badgePercentage0: 0, badgePercentageBaseline1: 42, baselineTieredPercentage: 42 }, new Date('2026-01-06T00:00:00Z'));
+    const metalOnly = await createProject(t.ctx, owner, { name: 'Metal only' });
+    await t.db.projects.update(metalOnly.id, metalOnly.lockVersion, { tieredPercentage: 30, badgePercentage0: 30 }, new Date('2026-01-05T00:00:00Z'));
+
+    const res = await request(t.app).get('/feed').buffer(true).parse((response, callback) => {
+      let data = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (data += chunk));
+      response.on('end', () => { callback(null, data); });
+    }).expect(200);
+    const xml = res.body as string;
+    expectWellFormedXml(xml);
+    const [first, second, third] = entries(xml);
+    expect(first).toContain('<title>Baseline holder</title>');
+    expect(first).toContain('&lt;b&gt;Passing&lt;/b&gt; (Tiered 100%)&lt;/p&gt;&lt;p&gt;&lt;b&gt;Baseline Level 1&lt;/b&gt; (Baseline tiered 140%)');
+    expect(second).toContain('<title>Baseline starter</title>');
+    expect(second).toContain('&lt;b&gt;In Progress: 0%&lt;/b&gt; (Tiered 0%)&lt;/p&gt;&lt;p&gt;&lt;b&gt;Baseline In Progress: 42%&lt;/b&gt; (Baseline tiered 42%)');
+    expect(third).toContain('<title>Metal only</title>');
+    expect(third).not.toContain('Baseline');
+  });
+
   it('lists at most 50 entries', async () => {
     const owner = await createUser(t.ctx);
     for (let i = 0; i < 50; i++) await createProject(t.ctx, owner);
