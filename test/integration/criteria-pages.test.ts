@@ -113,6 +113,26 @@ describe('GET /criteria/:level', () => {
   });
 });
 
+describe('every baseline control shows its own flags (upstream issue #3017)', () => {
+  /** The rendered list item of one criterion on a criteria page. */
+  const item = (html: string, level: string, id: string) => new RegExp(`<li class="criterion" id="${level}-${id}"[\\s\\S]*?</ul>`).exec(html)?.[0] ?? '';
+
+  it.each(['baseline-1', 'baseline-2', 'baseline-3'])('on /criteria/%s and on /criteria: MUST, N/A allowed, N/A needs justification', async (key) => {
+    const level = t.ctx.criteria.level(key)!;
+    const own = await request(t.app).get(`/criteria/${key}`).expect(200);
+    const all = await request(t.app).get('/criteria').expect(200);
+    expect(level.criteria.length).toBe({ 'baseline-1': 24, 'baseline-2': 19, 'baseline-3': 21 }[key]);
+    for (const c of level.criteria) {
+      for (const html of [own.text, all.text]) {
+        const li = item(html, key, c.id);
+        expect(li, c.id).toContain(`[${displayId(c)}]`);
+        const shown = [...li.matchAll(/<li class="(category category-[a-z]+|flag flag-[a-z_]+)">([^<]+)<\/li>/g)].map((m) => m[2]);
+        expect(shown, c.id).toEqual(['MUST', 'N/A allowed', 'N/A needs justification']);
+      }
+    }
+  });
+});
+
 describe('criterionFlags', () => {
   it('names every flag that is set, in display order', () => {
     const base = t.ctx.criteria.level('passing')!.criteria[0]!;
