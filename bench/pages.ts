@@ -13,7 +13,7 @@ export async function run(env: BenchEnv): Promise<void> {
   const app = await startApp(env.databaseUrl);
   const rows: Row[] = [];
   const pages: [string, () => string][] = [
-    ['project page (passing level)', () => `/projects/${env.randomId()}`],
+    ['project page (passing level)', () => `/projects/${env.randomId()}/passing`],
     ['project JSON', () => `/projects/${env.randomId()}.json`],
   ];
   try {

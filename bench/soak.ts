@@ -24,7 +24,7 @@ export async function run(env: BenchEnv): Promise<void> {
     const nextPath = () => {
       const roll = Math.random();
       if (roll < 0.7) return `/projects/${env.randomId()}/badge`;
-      if (roll < 0.9) return `/projects/${env.randomId()}`;
+      if (roll < 0.9) return `/projects/${env.randomId()}/passing`;
       return `/projects?page=${1 + Math.floor(Math.random() * 200)}`;
     };
     const r = await load({ url: app.url, connections, seconds: Math.round(minutes * 60), nextPath });
