@@ -106,7 +106,8 @@ export function computeScores(set: CriteriaSet, answers: Answers, previous: Scor
     // Deliberately stricter than upstream (spec §4.4 quirk, Appendix B #7): upstream reports the
     // highest baseline level at 100 even when a lower one is incomplete, because baseline levels
     // have no prerequisite criteria. Here a baseline level counts only when every lower baseline
-    // level is also complete, which is exactly what the tiered value encodes.
+    // level is also complete, which is exactly what the tiered value encodes; the stored columns
+    // stay upstream's, so nothing needs recomputing (docs/criteria.md, "Baseline badge level").
     baselineBadgeLevel: badgeLevelFromTiered(baseline, baselineTiered),
   };
 }
