@@ -77,6 +77,9 @@ describe('POST /projects with a starting series (upstream starting_section)', ()
       .expect(422);
     expect(res.text).toContain('Choose one of the offered starting levels.');
     expect(res.text).toContain('aria-describedby="starting_section-error"');
+    // The summary at the top links to the choice.
+    expect(res.text).toContain('<a href="#starting_section">Where to start</a>');
+    expect(res.text).toContain('<fieldset class="field starting-section field-error" id="starting_section"');
     expect(res.text).toContain('value="Kept"');
     // The default is checked again rather than the refused value.
     expect(res.text).toMatch(/value="passing" checked/);
