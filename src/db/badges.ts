@@ -28,6 +28,8 @@ export interface BadgeRow {
   updatedAt: Date;
   tieredPercentage: number;
   baselineTieredPercentage: number;
+  /** baseline-1's own percentage (`badge_percentage_baseline_1`, null on rows never scored): the baseline JSON shows it. */
+  baselinePercentage: number | null;
 }
 
 /** A change notice: some projects, or every project. */
@@ -68,7 +70,7 @@ type Notifier = Pick<PrismaClient, '$executeRaw'>;
 
 const FIND = {
   name: 'badge_row',
-  text: 'SELECT id, name, updated_at, tiered_percentage, baseline_tiered_percentage FROM projects WHERE id = $1 AND deleted_at IS NULL',
+  text: 'SELECT id, name, updated_at, tiered_percentage, baseline_tiered_percentage, badge_percentage_baseline_1 FROM projects WHERE id = $1 AND deleted_at IS NULL',
 };
 
 const LEVELS = 'SELECT id, tiered_percentage, baseline_tiered_percentage FROM projects WHERE deleted_at IS NULL';
@@ -79,6 +81,7 @@ interface FoundRow {
   updated_at: Date;
   tiered_percentage: number;
   baseline_tiered_percentage: number;
+  badge_percentage_baseline_1: number | null;
 }
 
 /** Comma-separated ids, split so that no payload reaches PostgreSQL's limit. */
@@ -150,7 +153,14 @@ export function createBadgeStore(pool: pg.Pool, url: string, prisma: Notifier): 
       const result = await pool.query<FoundRow>({ ...FIND, values: [id] });
       const row = result.rows[0];
       if (!row) return null;
-      return { id: row.id, name: row.name, updatedAt: row.updated_at, tieredPercentage: row.tiered_percentage, baselineTieredPercentage: row.baseline_tiered_percentage };
+      return {
+        id: row.id,
+        name: row.name,
+        updatedAt: row.updated_at,
+        tieredPercentage: row.tiered_percentage,
+        baselineTieredPercentage: row.baseline_tiered_percentage,
+        baselinePercentage: row.badge_percentage_baseline_1,
+      };
     },
     async levels() {
       // Arrays instead of row objects: a third of the memory and time for 100,000 rows.

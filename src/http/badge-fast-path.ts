@@ -14,8 +14,9 @@ import { REQUEST_ID_HEADER } from './request-log.ts';
  * these on every view, so this path is the site's hottest by far.
  *
  * It answers only what it can answer exactly as the Express routes (src/routes/badges.ts) do:
- * GET and HEAD of `/projects/<id>/badge`, `.svg`, `.json` and `/badge_static/<value>` in their
- * canonical spelling, with no query or a valid `style`. Everything else falls through to
+ * GET and HEAD of `/projects/<id>/badge` and `/projects/<id>/baseline` (each also `.svg` and
+ * `.json`) and `/badge_static/<value>` in their canonical spelling, with no query or a valid
+ * `style`. Everything else falls through to
  * Express unchanged, which keeps today's answers for unknown and deleted projects (404), bad
  * styles (400), odd spellings (case, percent-encoding, locale prefix, trailing slash), other
  * methods and CORS preflights, and database failures (503).
@@ -50,11 +51,11 @@ export interface BadgeFastPathDeps {
 export type FastPath = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /**
- * The badge series by the last path segment. One cache serves every series (it holds both
- * tiered percentages of a project), so the baseline badges (`/projects/<id>/baseline`) join by
- * adding their segment here once their JSON is defined.
+ * The badge series by the last path segment: `/projects/<id>/badge` is the metal badge,
+ * `/projects/<id>/baseline` the OSPS Baseline badge. One cache serves both (it holds both tiered
+ * percentages of a project), so the two share reads, change notices and the surrogate key.
  */
-const SERIES_BY_SEGMENT = { badge: 'metal' } as const satisfies Record<string, Series>;
+const SERIES_BY_SEGMENT = { badge: 'metal', baseline: 'baseline' } as const satisfies Record<string, Series>;
 type Segment = keyof typeof SERIES_BY_SEGMENT;
 const PROJECT_BADGE = new RegExp(`^/projects/([1-9][0-9]{0,9})/(${Object.keys(SERIES_BY_SEGMENT).join('|')})(\\.svg|\\.json)?$`);
 const STATIC_BADGE = /^\/badge_static\/([a-z0-9-]{1,20})$/;

@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 const SHARED = [
   /^\/projects\.json$/,
   /^\/projects\/[^/]+\.json$/,
-  /^\/projects\/[^/]+\/badge(?:\.svg|\.json)?$/,
+  /^\/projects\/[^/]+\/(?:badge|baseline)(?:\.svg|\.json)?$/,
   /^\/badge_static\/[^/]+$/,
   /^\/openapi\.json$/,
 ];

@@ -10,7 +10,7 @@ const LOCALE_PREFIX = new RegExp(`^/(${SUPPORTED_LOCALES.join('|')})(?=/|$)`);
  */
 const LANGUAGE_LIKE_PREFIX = /^\/[a-z]{2}(?:[-_][a-z]{2})?(?=\/|$)/i;
 
-const MACHINE_ROUTE = /^\/projects\/[1-9]\d*(\.json|\/badge(\.svg|\.json)?)(\?|$)/;
+const MACHINE_ROUTE = /^\/projects\/[1-9]\d*(\.json|\/(?:badge|baseline)(\.svg|\.json)?)(\?|$)/;
 
 /**
  * `/<locale>/...` addresses every HTML page in that language: the prefix is remembered and

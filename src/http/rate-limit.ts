@@ -152,7 +152,7 @@ function submittedEmail(req: Request): string {
 }
 
 /** Badge images and badge JSON are fetched by READMEs everywhere; only the request-wide tier counts them. */
-const BADGE_PATH = /^\/(?:projects\/[^/]+\/badge(?:\.svg|\.json)?|badge_static\/[^/]*)$/;
+const BADGE_PATH = /^\/(?:projects\/[^/]+\/(?:badge|baseline)(?:\.svg|\.json)?|badge_static\/[^/]*)$/;
 
 export function isBadgeRequest(req: Pick<Request, 'path'>): boolean {
   return BADGE_PATH.test(req.path);

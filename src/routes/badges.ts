@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { cdnCacheable } from '../http/cache.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { presentBadge, presentProject } from '../presenters/project-json.ts';
-import { IN_PROGRESS, badgeLevelName } from '../services/scoring/index.ts';
+import { presentProject } from '../presenters/project-json.ts';
+import { badgeJson, badgeValueOf } from '../services/badge-cache.ts';
 import { isBadgeStyle, parseBadgeValue, renderBadgeSvg, type BadgeStyle } from '../services/badge.ts';
 import { loadProject } from '../http/request.ts';
 import type { RouteContext } from './context.ts';
@@ -25,22 +25,24 @@ export function badgeRoutes(ctx: RouteContext): Router {
     res.type('image/svg+xml').set('Content-Disposition', 'inline').send(svg);
   };
 
+  // The fast path (src/http/badge-fast-path.ts) answers these from its cache; they run for what it
+  // leaves to Express (odd spellings, cache misses it could not read, BADGE_CACHE=off failures)
+  // and must answer byte for byte the same, so both take value and JSON from the badge cache module.
+  for (const [segment, series] of [['badge', 'metal'], ['baseline', 'baseline']] as const) {
+    router.get([`/projects/:id/${segment}`, `/projects/:id/${segment}.svg`], async (req, res) => {
+      const style = styleOf(req);
+      const project = await loadProject(ctx, req);
+      const value = badgeValueOf(ctx, series, series === 'metal' ? project.tieredPercentage : project.baselineTieredPercentage);
+      cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
+      sendSvg(res, renderBadgeSvg(value, { style }));
+    });
 
-  router.get(['/projects/:id/badge', '/projects/:id/badge.svg'], async (req, res) => {
-    const style = styleOf(req);
-    const project = await loadProject(ctx, req);
-    const level = badgeLevelName(ctx.criteria, project.tieredPercentage);
-    const value = parseBadgeValue(level === IN_PROGRESS ? String(project.tieredPercentage) : level);
-    if (value === null) throw new Error(`No badge image for level ${level}`);
-    cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
-    sendSvg(res, renderBadgeSvg(value, { style }));
-  });
-
-  router.get('/projects/:id/badge.json', async (req, res) => {
-    const project = await loadProject(ctx, req);
-    cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
-    res.json(presentBadge(ctx.criteria, project));
-  });
+    router.get(`/projects/:id/${segment}.json`, async (req, res) => {
+      const project = await loadProject(ctx, req);
+      cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
+      res.json(badgeJson(ctx, series, { ...project, baselinePercentage: project.badgePercentageBaseline1 }));
+    });
+  }
 
   router.get('/projects/:id.json', async (req, res) => {
     const project = await loadProject(ctx, req);

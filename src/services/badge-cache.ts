@@ -24,8 +24,9 @@ import { IN_PROGRESS, badgeLevelName } from './scoring/index.ts';
  * missed; when it comes back everything is dropped and filled again. A read that started before
  * a change is not stored after it (the epoch check), so a slow miss cannot put an old value back.
  *
- * Keyed by project, not by series: one read brings both series' percentages; the series (metal
- * today, baseline next) only decides which value and which JSON are shown.
+ * Keyed by project, not by series: one read brings both series' percentages; the series (metal for
+ * `/projects/<id>/badge`, baseline for `/projects/<id>/baseline`) only decides which value and
+ * which JSON are shown, so a change notice drops both at once.
  */
 
 export interface Rendered {
@@ -56,7 +57,7 @@ export interface BadgeCache {
   /** The badge columns of a live project, or null. */
   entry(id: number): Lookup<BadgeEntry | null>;
   svg(value: BadgeValue, style: BadgeStyle): Rendered;
-  json(entry: BadgeEntry, series: 'metal'): Rendered;
+  json(entry: BadgeEntry, series: Series): Rendered;
   readonly enabled: boolean;
   stats(): BadgeCacheStats;
   /** Settles when the current fill from the database has finished (at once when none runs). */
@@ -88,17 +89,32 @@ export function badgeValueOf(ctx: Pick<ServiceContext, 'criteria'>, series: Seri
   return value;
 }
 
-/** The badge JSON of the metal series: the same keys, order and values as presentBadge. */
-function metalJson(ctx: Pick<ServiceContext, 'criteria'>, entry: BadgeRow): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      id: entry.id,
-      name: entry.name,
-      updated_at: entry.updatedAt.toISOString(),
-      badge_level: badgeLevelName(ctx.criteria, entry.tieredPercentage),
-      tiered_percentage: entry.tieredPercentage,
-    }),
-  );
+/** What the badge JSON of either series shows of a project. */
+export type BadgeJsonSource = Pick<BadgeRow, 'id' | 'name' | 'updatedAt' | 'tieredPercentage' | 'baselineTieredPercentage' | 'baselinePercentage'>;
+
+/**
+ * The badge JSON of a series, keys in upstream's order (spec §5.2). Metal: the same keys, order
+ * and values as presentBadge. Baseline: `badge_level` is the baseline badge *value* (a level name,
+ * or `baseline-pct-N` while in progress, as upstream sends it) and `badge_percentage` is
+ * baseline-1's own percentage column. The Express route and the cache both answer from here.
+ */
+export function badgeJson(ctx: Pick<ServiceContext, 'criteria'>, series: Series, row: BadgeJsonSource): Record<string, unknown> {
+  if (series === 'metal') {
+    return {
+      id: row.id,
+      name: row.name,
+      updated_at: row.updatedAt.toISOString(),
+      badge_level: badgeLevelName(ctx.criteria, row.tieredPercentage),
+      tiered_percentage: row.tieredPercentage,
+    };
+  }
+  return {
+    id: row.id,
+    name: row.name,
+    updated_at: row.updatedAt.toISOString(),
+    badge_level: String(badgeValueOf(ctx, 'baseline', row.baselineTieredPercentage)),
+    badge_percentage: row.baselinePercentage,
+  };
 }
 
 // Tiered percentages are 0..300 (a series of three levels); 1024 leaves room for more levels.
@@ -264,7 +280,7 @@ export function createBadgeCache(ctx: CacheContext): BadgeCache {
     json(entry, series) {
       const cached = entry.json?.[series];
       if (cached) return cached;
-      const made = rendered(metalJson(ctx, entry));
+      const made = rendered(Buffer.from(JSON.stringify(badgeJson(ctx, series, entry))));
       entry.json = { ...entry.json, [series]: made };
       return made;
     },

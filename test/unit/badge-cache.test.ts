@@ -58,7 +58,7 @@ function fakeStore(initial: BadgeRow[] = []) {
 }
 
 const row = (id: number, tiered: number, extra: Partial<BadgeRow> = {}): BadgeRow => ({
-  id, name: `P${id}`, updatedAt: new Date('2026-01-02T03:04:05.678Z'), tieredPercentage: tiered, baselineTieredPercentage: 0, ...extra,
+  id, name: `P${id}`, updatedAt: new Date('2026-01-02T03:04:05.678Z'), tieredPercentage: tiered, baselineTieredPercentage: 0, baselinePercentage: 0, ...extra,
 });
 
 function cacheOn(store: ReturnType<typeof fakeStore>, env: Record<string, string> = {}) {
