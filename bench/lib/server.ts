@@ -109,7 +109,9 @@ export async function startProcess(args: string[], env: Record<string, string>, 
 export async function startApp(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningProcess> {
   const port = await freePort();
   const built = existsSync('dist/src/server.js') && process.env.BENCH_SOURCE !== '1';
-  const args = built ? ['dist/src/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", for profiling a benchmark.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const args = [...nodeArgs, ...(built ? ['dist/src/server.js'] : ['--import', 'tsx', 'src/server.ts'])];
   return startProcess(
     args,
     {

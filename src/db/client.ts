@@ -89,7 +89,7 @@ export function connectDatabase(url: string, options: { emailKeys: EmailKeys; ma
     transfers: createTransfersRepo(prisma, cipher),
     outbox: createOutboxRepo(prisma, cipher),
     stats: createStatsRepo(prisma),
-    list: createListRepo(prisma, reportUnreadable),
+    list: createListRepo(pool, reportUnreadable),
     export: createExportRepo(pool, reportUnreadable),
     rateLimits: createRateLimitsRepo(prisma),
     sessions: createSessionsRepo(prisma),

@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { errorText, HttpError, notFound } from '../http/errors.ts';
 import { pager } from '../presenters/pagination.ts';
 import { projectsCsv } from '../presenters/project-csv.ts';
-import { presentProject } from '../presenters/project-json.ts';
+import { projectJsonText } from '../presenters/project-json.ts';
 import { badgeLevelName } from '../services/scoring/index.ts';
 import { SORT_FIELDS } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
@@ -98,7 +98,10 @@ async function handleList(ctx: RouteContext, req: Request, res: Response, format
   }
   const projects = await ctx.services.projectPage(query);
   if (format === 'json') {
-    res.json(projects.map((p) => presentProject(ctx.criteria, p)));
+    // Written straight to text (the same bytes as res.json of the presented objects, see
+    // projectJsonText): presenting and stringifying a 450-key object per project was a fifth of
+    // a list page's CPU.
+    res.type('application/json; charset=utf-8').send(`[${projects.map((p) => projectJsonText(ctx.criteria, p)).join(',')}]`);
     return;
   }
   if (format === 'csv') {
