@@ -4,7 +4,7 @@ import { criteria } from '../../src/criteria/index.ts';
 import { changePayloads, parseChangePayload, type BadgeChangeSubscriber, type BadgeLevels, type BadgeRow, type BadgesRepo } from '../../src/db/badges.ts';
 import { createLogger } from '../../src/logger.ts';
 import { renderBadgeSvg } from '../../src/services/badge.ts';
-import { badgeValueOf, createBadgeCache, JSON_ROWS, weakEtag } from '../../src/services/badge-cache.ts';
+import { badgeJson, badgeValueOf, createBadgeCache, JSON_ROWS, weakEtag } from '../../src/services/badge-cache.ts';
 
 /** An in-memory store: rows by id, reads that can be held back, notices sent by hand. */
 function fakeStore(initial: BadgeRow[] = []) {
@@ -78,6 +78,28 @@ describe('badge values', () => {
     expect(badgeValueOf(set, 'baseline', 42)).toBe('baseline-pct-42');
     expect(badgeValueOf(set, 'baseline', 150)).toBe('baseline-1');
     expect(badgeValueOf(set, 'baseline', 300)).toBe('baseline-3');
+  });
+
+  it('maps every baseline tiered percentage: in progress shows it, then each level from its hundred', () => {
+    const set = { criteria: criteria() };
+    for (let tiered = 0; tiered <= 300; tiered++) {
+      const expected = tiered < 100 ? `baseline-pct-${tiered}` : `baseline-${Math.floor(tiered / 100)}`;
+      expect(badgeValueOf(set, 'baseline', tiered), String(tiered)).toBe(expected);
+    }
+    // Out-of-range values (never stored) still give a valid image rather than an error.
+    expect(badgeValueOf(set, 'baseline', -5)).toBe('baseline-pct-0');
+    expect(badgeValueOf(set, 'baseline', 999)).toBe('baseline-3');
+  });
+
+  it('gives upstream\'s baseline JSON: the badge value as badge_level and baseline-1\'s own percentage', () => {
+    const set = { criteria: criteria() };
+    const source = { id: 9, name: 'N', updatedAt: new Date('2026-01-02T03:04:05.678Z'), tieredPercentage: 300, baselineTieredPercentage: 42, baselinePercentage: 42 };
+    expect(JSON.stringify(badgeJson(set, 'baseline', source))).toBe(
+      '{"id":9,"name":"N","updated_at":"2026-01-02T03:04:05.678Z","badge_level":"baseline-pct-42","badge_percentage":42}',
+    );
+    expect(badgeJson(set, 'baseline', { ...source, baselineTieredPercentage: 250, baselinePercentage: 100 })).toMatchObject({ badge_level: 'baseline-2', badge_percentage: 100 });
+    expect(badgeJson(set, 'baseline', { ...source, baselinePercentage: null })).toMatchObject({ badge_percentage: null });
+    expect(badgeJson(set, 'metal', source)).toEqual({ id: 9, name: 'N', updated_at: '2026-01-02T03:04:05.678Z', badge_level: 'gold', tiered_percentage: 300 });
   });
 
   it('computes the ETag Express computed for the same bytes', () => {
@@ -203,6 +225,11 @@ describe('the cache', () => {
     const json = cache.json(entry, 'metal');
     expect(JSON.parse(json.body.toString())).toEqual({ id: 4, name: 'A "quoted" name', updated_at: '2026-01-02T03:04:05.678Z', badge_level: 'passing', tiered_percentage: 150 });
     expect(cache.json(entry, 'metal')).toBe(json);
+    // The baseline JSON of the same entry is a second rendering, kept beside it.
+    const baseline = cache.json(entry, 'baseline');
+    expect(JSON.parse(baseline.body.toString())).toEqual({ id: 4, name: 'A "quoted" name', updated_at: '2026-01-02T03:04:05.678Z', badge_level: 'baseline-pct-0', badge_percentage: 0 });
+    expect(cache.json(entry, 'baseline')).toBe(baseline);
+    expect(baseline.etag).not.toBe(json.etag);
     const image = cache.svg('passing', 'plastic');
     expect(image.body.toString()).toBe(renderBadgeSvg('passing', { style: 'plastic' }));
     expect(cache.svg('passing', 'plastic')).toBe(image);

@@ -198,3 +198,38 @@ describe('renderBadgeSvg', () => {
     expect(() => renderBadgeSvg('gold', { style: 'social' as never })).toThrow(RangeError);
   });
 });
+
+describe('baseline badge: value → colour and text (spec §5.1)', () => {
+  /** The visible message text of the flat baseline badge (the second, unshadowed <text>). */
+  const shownText = (svg: string): string | undefined => [...svg.matchAll(/<text x="\d+" y="140"[^>]*>([^<]*)<\/text>/g)][1]?.[1];
+
+  it.each([
+    ['baseline-1', '#007ec6', '1'],
+    ['baseline-2', '#0066a1', '2'],
+    ['baseline-3', '#004b87', '3'],
+  ] as const)('%s: fill %s, shows "%s" after the versioned label', (value, colour, shown) => {
+    const svg = renderBadgeSvg(value);
+    expect(messageFill(svg)).toBe(colour);
+    expect(shownText(svg)).toBe(shown);
+    expect(ariaLabel(svg)).toBe(`${BASELINE_LABEL}: ${shown}`);
+    expect(BASELINE_LABEL).toBe('openssf baseline v2026.02.19');
+  });
+
+  it('every in-progress percentage: one orange, the construction sign shown, "in progress" spoken', () => {
+    for (let n = 0; n <= 99; n++) {
+      const svg = renderBadgeSvg(`baseline-pct-${n}`);
+      expect(messageFill(svg), String(n)).toBe('#c45500');
+      expect(shownText(svg), String(n)).toBe(`🚧 ${n}%`);
+      expect(ariaLabel(svg), String(n)).toBe(`${BASELINE_LABEL}: in progress ${n}%`);
+      expect(title(svg), String(n)).toBe(ariaLabel(svg));
+    }
+  });
+
+  it('never uses a metal colour or label', () => {
+    for (const value of ['baseline-1', 'baseline-2', 'baseline-3', 'baseline-pct-0', 'baseline-pct-99'] as const) {
+      const svg = renderBadgeSvg(value);
+      expect(svg).not.toContain(METAL_LABEL);
+      expect(['#4c1', '#c0c0c0', '#ffd700', inProgressColor(0)]).not.toContain(messageFill(svg));
+    }
+  });
+});
