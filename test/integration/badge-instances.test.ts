@@ -78,6 +78,31 @@ describe('a save on one instance', () => {
     expect((await request(a.app).get(`/projects/${project.id}/badge.json`)).body).toMatchObject({ badge_level: 'passing' });
   });
 
+  it("changes the other instance's cached baseline badge, image and JSON", async () => {
+    const owner = await createUser(a.ctx);
+    const project = await createProject(a.ctx, owner, { name: 'Baseline shared' });
+    const baselineOnB = async () => {
+      const res = await fetch(`${b.url}/projects/${project.id}/baseline.json`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as { badge_level: string; badge_percentage: number | null };
+    };
+    expect(await baselineOnB()).toMatchObject({ badge_level: 'baseline-pct-0', badge_percentage: 0 });
+    const before = await (await fetch(`${b.url}/projects/${project.id}/baseline`)).text();
+    expect(before).toContain('in progress 0%');
+
+    const agent = await loginAs(a.app, owner);
+    const page = await agent.get(`/projects/${project.id}/baseline-1/edit`);
+    const form: Record<string, string> = {};
+    for (const c of a.ctx.criteria.level('baseline-1')!.criteria) form[`${c.id}_status`] = 'Met';
+    await agent.post(`/projects/${project.id}/baseline-1/edit`).type('form').send({ _csrf: csrfFrom(page.text), lock_version: '0', after: 'exit', ...form }).expect(303);
+
+    await until(async () => (await baselineOnB()).badge_level === 'baseline-1');
+    expect(await baselineOnB()).toMatchObject({ badge_percentage: 100 });
+    const svg = await (await fetch(`${b.url}/projects/${project.id}/baseline`)).text();
+    expect(svg).toContain('<title>openssf baseline v2026.02.19: 1</title>');
+    expect(svg).toContain('fill="#007ec6"');
+  });
+
   it("removes a deleted project from the other instance's cache", async () => {
     const owner = await createUser(a.ctx);
     const project = await createProject(a.ctx, owner);
@@ -89,6 +114,8 @@ describe('a save on one instance', () => {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), deletion_rationale: 'Registered twice by mistake; the other entry is the real one.' })
       .expect(303);
+    await fetch(`${b.url}/projects/${project.id}/baseline`);
     await until(async () => (await fetch(`${b.url}/projects/${project.id}/badge`)).status === 404);
+    expect((await fetch(`${b.url}/projects/${project.id}/baseline`)).status).toBe(404);
   });
 });
