@@ -41,7 +41,33 @@ describe('badge snippets on the project page', () => {
     expect(snippet('html')).toBe(`<a href="${home}"><img alt="OpenSSF Best Practices" src="${image}"></a>`);
     expect(snippet('rst')).toBe(`.. image:: ${image}\n   :alt: OpenSSF Best Practices\n   :target: ${home}`);
     expect(snippet('asciidoc')).toBe(`image:${image}[OpenSSF Best Practices,link="${home}"]`);
-    for (const label of ['Markdown', 'HTML', 'reStructuredText', 'AsciiDoc']) expect(page).toContain(`>${label}</h3>`);
+    for (const label of ['Markdown', 'HTML', 'reStructuredText', 'AsciiDoc']) expect(page.match(new RegExp(`>${label}</h4>`, 'g'))).toHaveLength(2);
+  });
+
+  it('offers the same four for the baseline badge, pointing at /projects/:id/baseline', () => {
+    const home = `${t.ctx.config.publicUrl}/projects/${project.id}`;
+    const image = `${home}/baseline`;
+    expect(snippet('baseline-markdown')).toBe(`[![OpenSSF Baseline](${image})](${home})`);
+    expect(snippet('baseline-html')).toBe(`<a href="${home}"><img alt="OpenSSF Baseline" src="${image}"></a>`);
+    expect(snippet('baseline-rst')).toBe(`.. image:: ${image}\n   :alt: OpenSSF Baseline\n   :target: ${home}`);
+    expect(snippet('baseline-asciidoc')).toBe(`image:${image}[OpenSSF Baseline,link="${home}"]`);
+  });
+
+  it('groups each badge under its own heading, metal first, with copy texts of its own', () => {
+    const metal = page.indexOf('<h3 id="badge-snippets-metal">');
+    const baseline = page.indexOf('<h3 id="badge-snippets-baseline">');
+    expect(metal).toBeGreaterThan(-1);
+    expect(baseline).toBeGreaterThan(metal);
+    expect(page.indexOf('id="badge-snippet-markdown"')).toBeGreaterThan(metal);
+    expect(page.indexOf('id="badge-snippet-markdown"')).toBeLessThan(baseline);
+    expect(page.indexOf('id="badge-snippet-baseline-markdown"')).toBeGreaterThan(baseline);
+    expect(page).toContain('aria-labelledby="badge-snippets-baseline" data-series="baseline"');
+    expect(page).toContain('data-copy-label="Copy Baseline Markdown"');
+    expect(page).toContain('data-copied="Baseline Markdown snippet copied to the clipboard."');
+    // No two copy buttons share a name.
+    const labels = [...page.matchAll(/data-copy-label="([^"]+)"/g)].map((m) => m[1]);
+    expect(labels).toHaveLength(8);
+    expect(new Set(labels).size).toBe(8);
   });
 
   it('sits near the top: before the first criteria section', () => {
@@ -50,8 +76,9 @@ describe('badge snippets on the project page', () => {
     const firstCriterion = page.indexOf('class="criterion');
     expect(firstCriterion).toBeGreaterThan(-1);
     expect(snippets).toBeLessThan(firstCriterion);
-    // One set of snippets only.
+    // One set of snippets per badge only.
     expect(page.match(/id="badge-snippet-markdown"/g)).toHaveLength(1);
+    expect(page.match(/id="badge-snippet-baseline-markdown"/g)).toHaveLength(1);
   });
 
   it('has an aria-live status region and the copy texts as data attributes for the script', () => {
