@@ -3,9 +3,9 @@ import { watchForErrors } from './browser-errors.ts';
 import { person, registerProject, signUpAndLogInOn, uniqueSuffix } from './site.ts';
 
 /**
- * The badge snippets of a project page: with JavaScript a copy button puts the snippet on the
- * clipboard and says so in a live region; without JavaScript the snippets are still there as
- * selectable text. A maintainer registers a project first (the database starts empty).
+ * The badge snippets of a project page, for the metal and the baseline badge: with JavaScript a
+ * copy button puts the snippet on the clipboard and says so in a live region; without JavaScript
+ * the snippets are still there as selectable text. A maintainer registers a project first (the database starts empty).
  */
 
 const FORMATS = [
@@ -58,17 +58,42 @@ test('copy buttons put a badge snippet on the clipboard; without JavaScript the 
     expect(rst).toBe(await page.locator('#badge-snippet-rst').textContent());
     expect(rst.split('\n')).toHaveLength(3);
   });
+
+  await test.step('the baseline badge has its own four snippets and buttons, and its image answers', async () => {
+    const baseline = page.locator('section.badge-snippets section[data-series="baseline"]');
+    await expect(baseline.getByRole('heading', { level: 3 })).toBeVisible();
+    for (const { key, name } of FORMATS) {
+      await expect(baseline.getByRole('heading', { level: 4, name, exact: true })).toBeVisible();
+      await expect(page.locator(`#badge-snippet-baseline-${key}`)).toContainText(`/projects/${projectId}/baseline`);
+      await expect(baseline.getByRole('button', { name: `Copy Baseline ${name}`, exact: true })).toBeVisible();
+    }
+    const section = page.locator('section.badge-snippets');
+    await baseline.getByRole('button', { name: 'Copy Baseline Markdown', exact: true }).click();
+    await expect(section.getByRole('status')).toHaveText('Baseline Markdown snippet copied to the clipboard.');
+    const copied = await readClipboard(page);
+    expect(copied).toBe(await page.locator('#badge-snippet-baseline-markdown').textContent());
+    expect(copied).toMatch(new RegExp(`^\\[!\\[OpenSSF Baseline\\]\\(\\S+/projects/${projectId}/baseline\\)\\]\\(\\S+/projects/${projectId}\\)$`));
+
+    // The address in the snippet serves the baseline badge: a new project is at 0 %.
+    const image = await page.request.get(`/projects/${projectId}/baseline`);
+    expect(image.status()).toBe(200);
+    expect(image.headers()['content-type']).toBe('image/svg+xml; charset=utf-8');
+    expect(await image.text()).toContain('<title>openssf baseline v2026.02.19: in progress 0%</title>');
+    const json = (await (await page.request.get(`/projects/${projectId}/baseline.json`)).json()) as { badge_level: string };
+    expect(json.badge_level).toBe('baseline-pct-0');
+  });
   expect(errors).toEqual([]);
   await context.close();
 
-  await test.step('with JavaScript off the four snippets are plain text and there is no button', async () => {
+  await test.step('with JavaScript off the snippets of both badges are plain text and there is no button', async () => {
     const noScript = await browser.newContext({ baseURL, javaScriptEnabled: false });
     const plain = await noScript.newPage();
     await plain.goto(showPath);
     const section = plain.locator('section.badge-snippets');
     for (const { key, name } of FORMATS) {
-      await expect(section.getByRole('heading', { level: 3, name, exact: true })).toBeVisible();
+      await expect(section.getByRole('heading', { level: 4, name, exact: true })).toHaveCount(2);
       await expect(plain.locator(`#badge-snippet-${key}`)).toContainText(`/projects/${projectId}/badge`);
+      await expect(plain.locator(`#badge-snippet-baseline-${key}`)).toContainText(`/projects/${projectId}/baseline`);
     }
     await expect(section.getByRole('button')).toHaveCount(0);
     await noScript.close();
