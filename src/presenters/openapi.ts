@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { CriteriaSet } from '../criteria/index.ts';
-import { badgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from './schemas.ts';
+import { badgeJsonSchema, baselineBadgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from './schemas.ts';
 import { BADGE_STYLES } from '../services/badge.ts';
 import { fromProjectRoot } from '../paths.ts';
 
@@ -118,6 +118,15 @@ export function buildOpenApiUncached(set: CriteriaSet, publicUrl: string): OpenA
         '200': { description: response('ok'), content: json(ref('Badge')) },
         '404': errorResponse('not_found'),
       }),
+      '/projects/{id}/baseline': operation('baseline', [idParam, styleParam], {
+        '200': { description: response('svg'), content: svg },
+        '400': htmlError('bad_request'),
+        '404': htmlError('not_found'),
+      }),
+      '/projects/{id}/baseline.json': operation('baseline_json', [idParam], {
+        '200': { description: response('ok'), content: json(ref('BaselineBadge')) },
+        '404': errorResponse('not_found'),
+      }),
       '/projects.json': operation('list_json', listParams, listResponses({ description: response('ok'), content: json({ type: 'array', items: ref('Project') }) })),
       '/projects.csv': operation('list_csv', listParams, listResponses({ description: response('csv'), content: { 'text/csv': { schema: { type: 'string' } } } })),
       '/badge_static/{value}': operation('badge_static', [
@@ -133,6 +142,7 @@ export function buildOpenApiUncached(set: CriteriaSet, publicUrl: string): OpenA
       schemas: {
         Project: jsonSchema(projectJsonSchema(set)),
         Badge: jsonSchema(badgeJsonSchema(set)),
+        BaselineBadge: jsonSchema(baselineBadgeJsonSchema(set)),
         Error: jsonSchema(errorJsonSchema),
       },
     },

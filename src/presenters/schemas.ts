@@ -29,6 +29,18 @@ export function badgeJsonSchema(set: CriteriaSet) {
     });
 }
 
+/** GET /projects/:id/baseline.json: badge_level carries the badge value (upstream's naming). */
+export function baselineBadgeJsonSchema(set: CriteriaSet) {
+  const levels = set.series('baseline').map((l) => l.key);
+  return z.strictObject({
+    id: int(),
+    name: z.string().nullable(),
+    updated_at: dateTime(),
+    badge_level: z.union([z.enum(levels as [string, ...string[]]), z.string().regex(/^baseline-pct-(?:0|[1-9][0-9]?)$/)]),
+    badge_percentage: int().min(0).max(100).nullable(),
+  });
+}
+
 const LEADING = {
   id: int(),
   user_id: int(),

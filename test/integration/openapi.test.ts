@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { displayId } from '../../src/criteria/index.ts';
 import type { StoredAnswers } from '../../src/db/types.ts';
-import { badgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from '../../src/presenters/schemas.ts';
+import { badgeJsonSchema, baselineBadgeJsonSchema, errorJsonSchema, listQuerySchema, projectJsonSchema } from '../../src/presenters/schemas.ts';
 import { LIST_PARAMS } from '../../src/services/list.ts';
 import { buildOpenApi } from '../../src/presenters/openapi.ts';
 import { STATUS } from '../../src/services/scoring/index.ts';
@@ -19,7 +19,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const PATHS = ['/projects/{id}.json', '/projects/{id}/badge', '/projects/{id}/badge.json', '/projects.json', '/projects.csv', '/badge_static/{value}'];
+const PATHS = ['/projects/{id}.json', '/projects/{id}/badge', '/projects/{id}/badge.json', '/projects/{id}/baseline', '/projects/{id}/baseline.json', '/projects.json', '/projects.csv', '/badge_static/{value}'];
 
 /** Met answers (with justification) for every criterion of the levels, plus a few N/A, Unmet and a baseline answer. */
 function answersFor(levels: string[]): StoredAnswers {
@@ -61,7 +61,7 @@ describe('GET /openapi.json', () => {
       expect(param!.in).toBe('query');
       expect(param!.description.length, name).toBeGreaterThan(3);
     }
-    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Badge', 'Error', 'Project']);
+    expect(Object.keys(doc.components.schemas).sort()).toEqual(['Badge', 'BaselineBadge', 'Error', 'Project']);
     const project = doc.components.schemas.Project as { properties: Record<string, unknown>; additionalProperties: boolean };
     expect(project.additionalProperties).toBe(false);
     for (const id of t.ctx.criteria.ids) {
@@ -101,6 +101,24 @@ describe('responses match the published schemas', () => {
     const elements = list.body as unknown[];
     expect(elements).toHaveLength(projects.length);
     for (const element of elements) projectSchema.parse(element);
+  });
+
+  it('baseline badge JSON parses for in-progress and complete baseline levels', async () => {
+    const schema = baselineBadgeJsonSchema(t.ctx.criteria);
+    const owner = await createUser(t.ctx);
+    const met = (levels: string[]): StoredAnswers =>
+      Object.fromEntries(levels.flatMap((l) => t.ctx.criteria.level(l)!.criteria.map((c) => [c.id, { status: STATUS.met, justification: null }])));
+    const seen: string[] = [];
+    for (const answers of [{}, met(['baseline-1']), met(['baseline-1', 'baseline-2', 'baseline-3'])]) {
+      const project = await createProject(t.ctx, owner, { answers });
+      seen.push(schema.parse((await request(t.app).get(`/projects/${project.id}/baseline.json`).expect(200)).body).badge_level);
+    }
+    expect(seen).toEqual(['baseline-pct-0', 'baseline-1', 'baseline-3']);
+    // The checks can fail.
+    const valid = { id: 1, name: null, updated_at: '2026-01-02T03:04:05.678Z', badge_level: 'baseline-2', badge_percentage: 100 };
+    expect(schema.safeParse(valid).success).toBe(true);
+    for (const badge_level of ['in_progress', 'baseline-pct-100', 'baseline-4', 'passing']) expect(schema.safeParse({ ...valid, badge_level }).success, badge_level).toBe(false);
+    expect(schema.safeParse({ ...valid, tiered_percentage: 0 }).success).toBe(false);
   });
 
   it('list errors match the error schema', async () => {
