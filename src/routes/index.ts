@@ -27,6 +27,8 @@ import { userRoutes } from './users.ts';
  *
  *   GET  /projects/:id/badge(.svg)      badges.ts   SVG badge for the project's level
  *   GET  /projects/:id/badge.json       badges.ts   badge level as JSON
+ *   GET  /projects/:id/baseline(.svg)   badges.ts   SVG badge for the project's OSPS Baseline level
+ *   GET  /projects/:id/baseline.json    badges.ts   baseline badge value as JSON
  *   GET  /projects/:id.json             badges.ts   full project JSON (upstream wire shape)
  *   GET  /badge_static/:value           badges.ts   badge image for a fixed value
  *   GET  /projects.json, /projects.csv  list.ts     project list/search (page of 20), user_id owner filter, as=badge|entry|edit lookups
