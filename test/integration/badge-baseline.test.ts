@@ -200,6 +200,9 @@ describe('what the fast path leaves to Express', () => {
       expect(text(slow)).toBe(text(fast));
       for (const name of ['content-type', 'content-disposition', 'cache-control', 'surrogate-control', 'surrogate-key', 'etag']) expect(slow.headers[name], name).toBe(fast.headers[name]);
     }
+    // CORS as on the fast path (src/http/cors.ts matches the lower-case path, as for the metal badge).
+    const encoded = await request(t.app).get(`/projects/%3${id[0]!}${id.slice(1)}/baseline`).expect(200);
+    for (const name of ['access-control-allow-origin', 'cross-origin-resource-policy']) expect(encoded.headers[name], name).toBe(fast.headers[name]);
     const fastJson = await request(t.app).get(`/projects/${project.id}/baseline.json`).expect(200);
     const slowJson = await request(t.app).get(`/PROJECTS/${id}/BASELINE.JSON`).expect(200);
     expect(slowJson.text).toBe(fastJson.text);
