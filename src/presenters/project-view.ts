@@ -89,6 +89,8 @@ export interface LevelView {
 export interface ProjectPageView {
   project: ProjectWithOwner;
   badgeLevel: string;
+  /** The OSPS Baseline badge level (`in_progress` or a baseline level key), as /projects/:id/baseline shows it. */
+  baselineBadgeLevel: string;
   levels: { key: string; percentage: number; series: string; tone: string }[];
   current: LevelView;
 }
@@ -268,6 +270,7 @@ export function projectPageView(set: CriteriaSet, project: ProjectWithOwner, lev
   return {
     project,
     badgeLevel: badgeLevelName(set, project.tieredPercentage),
+    baselineBadgeLevel: badgeLevelName(set, project.baselineTieredPercentage, 'baseline'),
     levels: set.levels.map((l) => {
       const percentage = storedPercentage(project, l);
       return { key: l.key, percentage, series: l.series, tone: progressTone(l.series, percentage) };

@@ -62,6 +62,10 @@ test('copy buttons put a badge snippet on the clipboard; without JavaScript the 
   await test.step('the baseline badge has its own four snippets and buttons, and its image answers', async () => {
     const baseline = page.locator('section.badge-snippets section[data-series="baseline"]');
     await expect(baseline.getByRole('heading', { level: 3 })).toBeVisible();
+    // The current baseline badge is shown beside its snippets: a new project's "🚧 0%" image, 240 px wide.
+    const preview = baseline.getByRole('img', { name: 'OpenSSF Baseline badge: in progress, Baseline Level 1 at 0%' });
+    await expect(preview).toBeVisible();
+    await expect.poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(240);
     for (const { key, name } of FORMATS) {
       await expect(baseline.getByRole('heading', { level: 4, name, exact: true })).toBeVisible();
       await expect(page.locator(`#badge-snippet-baseline-${key}`)).toContainText(`/projects/${projectId}/baseline`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import type { ProjectWithOwner } from '../../src/db/types.ts';
+import type { ProjectWithOwner, StoredAnswers } from '../../src/db/types.ts';
+import { STATUS } from '../../src/services/scoring/index.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser } from '../support/factories.ts';
 
@@ -51,6 +52,20 @@ describe('badge snippets on the project page', () => {
     expect(snippet('baseline-html')).toBe(`<a href="${home}"><img alt="OpenSSF Baseline" src="${image}"></a>`);
     expect(snippet('baseline-rst')).toBe(`.. image:: ${image}\n   :alt: OpenSSF Baseline\n   :target: ${home}`);
     expect(snippet('baseline-asciidoc')).toBe(`image:${image}[OpenSSF Baseline,link="${home}"]`);
+  });
+
+  it('shows each badge as it is now, from this site, with its level in the text alternative', async () => {
+    expect(page).toContain(`<p class="badge-snippets-preview"><img src="/projects/${project.id}/badge" alt="Badge level: in progress"></p>`);
+    expect(page).toContain(`<p class="badge-snippets-preview"><img src="/projects/${project.id}/baseline" alt="OpenSSF Baseline badge: in progress, Baseline Level 1 at 0%"></p>`);
+    const owner = await createUser(t.ctx);
+    const answers: StoredAnswers = {};
+    for (const level of ['baseline-1', 'baseline-2']) for (const c of t.ctx.criteria.level(level)!.criteria) answers[c.id] = { status: STATUS.met, justification: null };
+    const half: StoredAnswers = {};
+    for (const c of t.ctx.criteria.level('baseline-1')!.criteria.slice(0, 12)) half[c.id] = { status: STATUS.met, justification: null };
+    const level2 = await createProject(t.ctx, owner, { answers });
+    const halfway = await createProject(t.ctx, owner, { answers: half });
+    expect((await request(t.app).get(`/projects/${level2.id}/baseline-1`).expect(200)).text).toContain('alt="OpenSSF Baseline badge: Baseline Level 2"');
+    expect((await request(t.app).get(`/projects/${halfway.id}/passing`).expect(200)).text).toContain('alt="OpenSSF Baseline badge: in progress, Baseline Level 1 at 50%"');
   });
 
   it('groups each badge under its own heading, metal first, with copy texts of its own', () => {
