@@ -16,6 +16,8 @@ export const LIST_QUERIES: [string, string][] = [
   ['sort=name', '/projects.json?sort=name'],
   ['sort=name&page=100', '/projects.json?sort=name&page=100'],
   ['sort=tiered_percentage desc', '/projects.json?sort=tiered_percentage&sort_direction=desc'],
+  // The known weak spot (docs/performance.md): a one-letter prefix late in the alphabet, sorted by name.
+  ['pq=s&sort=name (worst case)', '/projects.json?pq=s&sort=name'],
   ['HTML page 1 (with total)', '/projects'],
   ['HTML q=parser (with total)', '/projects?q=parser'],
 ];
