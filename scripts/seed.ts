@@ -52,6 +52,13 @@ function progressPrinter(started: number): (done: number, total: number) => void
 }
 
 async function main(): Promise<void> {
+  // Arguments first: a typo must not wait for a database.
+  const options = {
+    projects: count('projects', values.projects) ?? 1000,
+    users: count('users', values.users),
+    seed: count('seed', values.seed),
+    batchSize: count('batch', values.batch),
+  };
   const config = loadConfig();
   const criteria = loadCriteria();
   let url = config.databaseUrl;
@@ -68,13 +75,7 @@ async function main(): Promise<void> {
     pool.on('error', () => undefined);
     try {
       const started = Date.now();
-      const result = await seedAtScale({ criteria, config }, createSeedWriter(pool, config.emailKeys), {
-        projects: count('projects', values.projects) ?? 1000,
-        users: count('users', values.users),
-        seed: count('seed', values.seed),
-        batchSize: count('batch', values.batch),
-        onProgress: progressPrinter(started),
-      });
+      const result = await seedAtScale({ criteria, config }, createSeedWriter(pool, config.emailKeys), { ...options, onProgress: progressPrinter(started) });
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       process.stdout.write(
         `seeded ${result.projects} projects, ${result.users} users, ${result.changes} history rows, ${result.collaborators} collaborators in ${seconds} s\n` +

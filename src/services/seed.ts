@@ -216,7 +216,7 @@ export async function seedAtScale(
   const set = ctx.criteria;
   const rand = prng(options.seed ?? 12);
   const tag = randomBytes(3).toString('hex');
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = Math.max(1, options.batchSize ?? 2000);
   const total = Math.max(0, Math.floor(options.projects));
   const userCount = Math.max(1, options.users ?? Math.ceil(total / 30));
   // Nobody knows this password: seeded local accounts exist to own projects, not to log in.
