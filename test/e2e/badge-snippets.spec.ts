@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { loadCriteria } from '../../src/criteria/index.ts';
 import { watchForErrors } from './browser-errors.ts';
 import { person, registerProject, signUpAndLogInOn, uniqueSuffix } from './site.ts';
 
@@ -7,6 +8,8 @@ import { person, registerProject, signUpAndLogInOn, uniqueSuffix } from './site.
  * copy button puts the snippet on the clipboard and says so in a live region; without JavaScript
  * the snippets are still there as selectable text. A maintainer registers a project first (the database starts empty).
  */
+
+const baselineOne = loadCriteria().level('baseline-1')!;
 
 const FORMATS = [
   { key: 'markdown', name: 'Markdown' },
@@ -85,6 +88,23 @@ test('copy buttons put a badge snippet on the clipboard; without JavaScript the 
     expect(await image.text()).toContain('<title>openssf baseline v2026.02.19: in progress 0%</title>');
     const json = (await (await page.request.get(`/projects/${projectId}/baseline.json`)).json()) as { badge_level: string };
     expect(json.badge_level).toBe('baseline-pct-0');
+  });
+
+  await test.step('once every baseline-1 control is met, the page and /projects/:id/baseline show level 1', async () => {
+    await page.goto(`/projects/${projectId}/baseline-1/edit`);
+    for (const control of baselineOne.criteria) {
+      await page.locator(`fieldset[id="${control.id}"]`).getByRole('radio', { name: 'Met', exact: true }).check();
+    }
+    await page.getByRole('button', { name: 'Save and exit' }).first().click();
+    await expect(page).toHaveURL(new RegExp(`/projects/${projectId}/baseline-1$`));
+    const preview = page.getByRole('img', { name: 'OpenSSF Baseline badge: Baseline Level 1', exact: true });
+    await expect(preview).toBeVisible();
+    // The level image is 213 px wide (spec §5.1), and the browser displayed it.
+    await expect.poll(() => preview.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(213);
+    const image = await page.request.get(`/projects/${projectId}/baseline`);
+    expect(await image.text()).toContain('<title>openssf baseline v2026.02.19: 1</title>');
+    const json = (await (await page.request.get(`/projects/${projectId}/baseline.json`)).json()) as { badge_level: string; badge_percentage: number };
+    expect(json).toMatchObject({ badge_level: 'baseline-1', badge_percentage: 100 });
   });
   expect(errors).toEqual([]);
   await context.close();
