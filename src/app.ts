@@ -12,6 +12,7 @@ import { noCookieOnSharedCache, privateNoStore } from './http/cache.ts';
 import { createCsrf } from './http/csrf.ts';
 import { denyLogin } from './http/deny-login.ts';
 import { localePrefix } from './http/locale-prefix.ts';
+import { DEFAULT_LOCALE, negotiateLocale } from './i18n.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { healthCheck } from './http/health.ts';
@@ -143,7 +144,7 @@ export function createApp(ctx: ServiceContext): express.Express {
     throttle: createBadgeThrottle({ limit: ctx.config.rateLimits.globalPerIp, windowMs: ctx.config.rateLimits.globalWindowMs }),
     // Keyed like the request-wide limiter: IPv6 clients by their /56.
     clientAddress: (req) => ipKeyGenerator(address(req)),
-    throttledMessage: ctx.i18n.t('errors.http.rate_limited_requests', { lng: 'en' }),
+    throttledMessage: (req) => ctx.i18n.t('errors.http.rate_limited_requests', { lng: negotiateLocale(req.headers['accept-language']) ?? DEFAULT_LOCALE }),
   });
   // Every request reaches Express through app.handle (the app function itself only calls it), for
   // the server of server.ts and for supertest alike: wrapping it puts the fast path in front of

@@ -41,8 +41,8 @@ export interface BadgeFastPathDeps {
   throttle: BadgeThrottle;
   /** The client address as Express would compute it under TRUST_PROXY. */
   clientAddress(req: IncomingMessage): string;
-  /** Translated text of the 429 answer. */
-  throttledMessage: string;
+  /** Text of the 429 answer in the client's language (badges have no locale prefix). */
+  throttledMessage: (req: IncomingMessage) => string;
   /** Milliseconds between two access-log summary lines. */
   logIntervalMs?: number;
   now?: () => number;
@@ -168,9 +168,10 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
   };
   // 304s drop Content-Type and Content-Length, as Express does.
   const notModifiedHeaders: Record<Kind, string[]> = { svg: ['Content-Disposition', 'inline'], json: [] };
-  const throttledBody = {
-    svg: Buffer.from(deps.throttledMessage),
-    json: Buffer.from(JSON.stringify({ error: deps.throttledMessage, details: null })),
+  // Built per answer: a 429 is rare, and its text follows the client's Accept-Language.
+  const throttledBody = (req: IncomingMessage, kind: Kind): Buffer => {
+    const message = deps.throttledMessage(req);
+    return Buffer.from(kind === 'json' ? JSON.stringify({ error: message, details: null }) : message);
   };
 
   const requestId = (req: IncomingMessage): string => {
@@ -206,7 +207,7 @@ export function createBadgeFastPath(deps: BadgeFastPathDeps): FastPath {
   };
 
   const throttled = (req: IncomingMessage, res: ServerResponse, kind: Kind, retryAfter: number, at: number) => {
-    const body = throttledBody[kind];
+    const body = throttledBody(req, kind);
     res.writeHead(429, [
       REQUEST_ID_HEADER, requestId(req), ...throttledHeaders, 'Retry-After', String(retryAfter),
       'Content-Type', kind === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8', 'Content-Length', String(body.length),

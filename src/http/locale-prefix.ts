@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '../i18n.ts';
+import { DEFAULT_LOCALE, SUPPORTED_LOCALES, supportedLocale } from '../i18n.ts';
 
 const LOCALE_PREFIX = new RegExp(`^/(${SUPPORTED_LOCALES.join('|')})(?=/|$)`);
 
@@ -11,6 +11,17 @@ const LOCALE_PREFIX = new RegExp(`^/(${SUPPORTED_LOCALES.join('|')})(?=/|$)`);
 const LANGUAGE_LIKE_PREFIX = /^\/[a-z]{2}(?:[-_][a-z]{2})?(?=\/|$)/i;
 
 const MACHINE_ROUTE = /^\/projects\/[1-9]\d*(\.json|\/(?:badge|baseline)(\.svg|\.json)?)(\?|$)/;
+
+/** Files under public/ and the static badges: the same bytes in every language. */
+const STATIC_FILE = /^\/(?:css|js|images|badge_static)\/|^\/(?:favicon\.svg|logo\.svg|robots\.txt)(?:\?|$)/;
+
+/**
+ * Addresses that never take a /<locale> prefix: machine routes (their prefixed form is only a
+ * redirect), static files and paths that already carry a locale.
+ */
+export function isLocaleFreePath(target: string): boolean {
+  return MACHINE_ROUTE.test(target) || STATIC_FILE.test(target) || LOCALE_PREFIX.test(target) || target.startsWith('/healthz');
+}
 
 /**
  * `/<locale>/...` addresses every HTML page in that language: the prefix is remembered and
@@ -29,7 +40,9 @@ export const localePrefix: RequestHandler = (req, res, next) => {
       // target stays on this site whatever the request line held.
       const queryStart = req.originalUrl.indexOf('?');
       const rest = req.path.slice(unknown[0].length) + (queryStart >= 0 ? req.originalUrl.slice(queryStart) : '');
-      res.redirect(302, MACHINE_ROUTE.test(rest) ? rest : `/${DEFAULT_LOCALE}${rest}`);
+      // A known language in another spelling ("/zh-cn", "/de-AT") goes to the site's own.
+      const locale = supportedLocale(unknown[0].slice(1)) ?? DEFAULT_LOCALE;
+      res.redirect(302, MACHINE_ROUTE.test(rest) ? rest : `/${locale}${rest}`);
       return;
     }
     next();

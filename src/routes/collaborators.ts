@@ -5,12 +5,12 @@ import { requireLogin } from '../http/auth.ts';
 import { HttpError, notFound, sendFieldErrors, wantsJson } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
-import { DEFAULT_LOCALE } from '../i18n.ts';
 import { can } from '../policies/projects.ts';
 import { type ChangeOutcome, type FormInput } from '../services/collaborators.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
 import type { RouteContext } from './context.ts';
+import type { Translate } from '../i18n.ts';
 
 type RefusalCode = 'collaborators_view_forbidden' | 'collaborators_add_forbidden' | 'collaborators_remove_forbidden';
 
@@ -29,7 +29,6 @@ function currentUser(req: Request): User {
  */
 export function collaboratorRoutes(ctx: RouteContext): Router {
   const router = Router();
-  const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
 
   // Upstream silently ignored forbidden collaborator changes; an explicit 403 tells the user why.
   const refused = (code: RefusalCode): HttpError => new HttpError(403, code, code);
@@ -44,7 +43,7 @@ export function collaboratorRoutes(ctx: RouteContext): Router {
     if (outcome.status === 403) throw refused(refusal);
     if (outcome.status === 404) throw notFound('project');
     if (wantsJson(req)) {
-      sendFieldErrors(res, t, outcome.status, 'collaborators:errors_summary', outcome.errors);
+      sendFieldErrors(res, res.locals.t as Translate, outcome.status, 'collaborators:errors_summary', outcome.errors);
       return;
     }
     await renderPage(req, res, project, outcome.status, input, outcome.errors);

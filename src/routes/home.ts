@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { badgeLevelName } from '../services/scoring/index.ts';
-import { DEFAULT_LOCALE, SUPPORTED_LOCALES } from '../i18n.ts';
 import type { RouteContext } from './context.ts';
 import { MY_PROJECTS_PREVIEW, myProjectsView } from './profile.ts';
 
@@ -9,10 +8,10 @@ export function homeRoutes(ctx: RouteContext): Router {
 
   router.get('/', async (req, res) => {
     if (!res.locals.requestedLocale) {
-      // "/" picks the visitor's language; the page itself always lives under /<locale>.
-      const best = req.acceptsLanguages(...SUPPORTED_LOCALES) || DEFAULT_LOCALE;
-      res.set('Vary', 'Accept-Language');
-      res.redirect(302, `/${best}`);
+      // "/" picks the visitor's language (saved preference, then Accept-Language: the locale
+      // middleware's choice); the page itself always lives under /<locale>.
+      res.vary('Accept-Language');
+      res.redirect(302, `/${res.locals.locale as string}`);
       return;
     }
     const user = req.user;

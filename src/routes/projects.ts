@@ -56,7 +56,7 @@ export function projectRoutes(ctx: RouteContext): Router {
   router.post('/projects', requireLogin, async (req, res) => {
     if (!canCreateProject(req.user)) throw forbidden();
     const input = formBody(req);
-    const outcome = await ctx.services.createProject(req.user!, input);
+    const outcome = await ctx.services.createProject(req.user!, input, res.locals.locale as string);
     if (!outcome.ok) {
       res.status(outcome.status).render('projects/new', { input, errors: outcome.errors, existingProjectId: existingProjectId(outcome.errors), startingLevels: starts });
       return;

@@ -5,7 +5,7 @@ import { renderAtomFeed } from '../presenters/feed.ts';
 import { statsCsv } from '../presenters/stats-csv.ts';
 import { criteriaStats, secondsUntilNextSnapshot, statsJson, statsRows } from '../services/stats.ts';
 import { badgeLevelName } from '../services/scoring/index.ts';
-import { DEFAULT_LOCALE } from '../i18n.ts';
+import { DEFAULT_LOCALE, isLocale, type Translate } from '../i18n.ts';
 import type { RouteContext } from './context.ts';
 
 export const FEED_SIZE = 50;
@@ -39,15 +39,19 @@ export function statsDataRoutes(ctx: RouteContext): Router {
   });
 
   router.get('/feed', async (_req, res) => {
-    const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
+    // A feed is fetched by readers that send no useful Accept-Language and may be shared by a
+    // cache: its language is the one in its address (/de/feed), else English.
+    const requested = res.locals.requestedLocale as unknown;
+    const locale = isLocale(requested) ? requested : DEFAULT_LOCALE;
+    const t = ctx.i18n.getFixedT(locale);
     const projects = await ctx.services.feedProjects(FEED_SIZE);
     const base = ctx.config.publicUrl;
     const xml = renderAtomFeed(
       projects,
       {
         baseUrl: base,
-        selfUrl: `${base}/feed`,
-        locale: DEFAULT_LOCALE,
+        selfUrl: `${base}${locale === DEFAULT_LOCALE && !isLocale(requested) ? '' : `/${locale}`}/feed`,
+        locale,
         badgeLevel: (tiered) => badgeLevelName(ctx.criteria, tiered),
         baselineBadgeLevel: (tiered) => badgeLevelName(ctx.criteria, tiered, 'baseline'),
         labels: {
@@ -86,7 +90,7 @@ export function statsPageRoutes(ctx: RouteContext): Router {
     // Before the first daily snapshot the numbers are computed live.
     const current = days.length ? null : await ctx.services.currentStats();
     const months = await ctx.services.newProjectsPerMonth(MONTHS);
-    res.render('stats/index', statsPageView(ctx.criteria, ctx.i18n.getFixedT(DEFAULT_LOCALE), { days, current, months, monthsCount: MONTHS }));
+    res.render('stats/index', statsPageView(ctx.criteria, res.locals.t as Translate, { days, current, months, monthsCount: MONTHS }));
   });
 
   router.get('/criteria_stats', (_req, res) => {

@@ -6,7 +6,7 @@ import { requireLogin } from '../http/auth.ts';
 import { HttpError, notFound, sendFieldErrors, wantsJson } from '../http/errors.ts';
 import { parseId } from '../http/params.ts';
 import { addFlash } from '../http/view-locals.ts';
-import { DEFAULT_LOCALE } from '../i18n.ts';
+import type { Translate } from '../i18n.ts';
 import { can } from '../policies/projects.ts';
 import { canAnswerTransfer } from '../policies/transfers.ts';
 import { RECIPIENT_FIELD, isOpen, parseTransferForm, type FormInput } from '../services/transfers.ts';
@@ -30,7 +30,6 @@ function projectName(project: Pick<ProjectWithOwner, 'id' | 'name'>): string {
  */
 export function transferRoutes(ctx: RouteContext): Router {
   const router = Router();
-  const t = ctx.i18n.getFixedT(DEFAULT_LOCALE);
   // The error page shows a generic text for the plain "forbidden" code; a code of our own keeps
   // the specific reason (translated here) on the page and in JSON.
   const refused = (reason: Refusal): HttpError => new HttpError(403, `transfer_${reason}`, reason, undefined, `transfers:forbidden.${reason}`);
@@ -47,7 +46,7 @@ export function transferRoutes(ctx: RouteContext): Router {
   /** JSON clients get {error, details} with translated messages; forms get the page again. */
   function sendJsonErrors(req: Request, res: Response, status: number, errors: FieldErrors): boolean {
     if (!wantsJson(req)) return false;
-    sendFieldErrors(res, t, status, 'transfers:errors_summary', errors);
+    sendFieldErrors(res, res.locals.t as Translate, status, 'transfers:errors_summary', errors);
     return true;
   }
 

@@ -76,7 +76,11 @@ export function repoUrlChange(current: Pick<Project, 'repoUrl' | 'repoUrlUpdated
 
 const repoUrlTaken = (existingProjectId?: number) => refused(422, 'repo_url', 'errors.repo_url_taken', existingProjectId === undefined ? undefined : { id: existingProjectId });
 
-export async function createProject(ctx: ServiceContext, owner: User, input: FormInput): Promise<FormResult<CreatedProject>> {
+/**
+ * `entryLocale` is the language the form was filled in (the request's locale), as upstream
+ * records it: it marks the language of the free text, which may differ from the owner's setting.
+ */
+export async function createProject(ctx: ServiceContext, owner: User, input: FormInput, entryLocale: string = owner.preferredLocale): Promise<FormResult<CreatedProject>> {
   const form = parseNewProjectForm(ctx.criteria, input);
   if (!form.ok) return form;
   const { changes, startingLevel } = form.value;
@@ -93,7 +97,7 @@ export async function createProject(ctx: ServiceContext, owner: User, input: For
         ...changes,
         ...scoreChanges(ctx.criteria, scores),
         userId: owner.id,
-        entryLocale: owner.preferredLocale,
+        entryLocale,
       });
       await tx.projects.recordChange(row.id, owner.id, 'create', diffProject({ ...row, name: null, description: null, homepageUrl: null, repoUrl: null }, changes), now);
       return row;

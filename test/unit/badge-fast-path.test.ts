@@ -87,7 +87,7 @@ describe('the access-log summary', () => {
       headers: { security: [] },
       throttle: createBadgeThrottle({ limit: 2, windowMs: 60_000 }),
       clientAddress: () => '192.0.2.1',
-      throttledMessage: 'slow down',
+      throttledMessage: () => 'slow down',
       logIntervalMs: 1_000,
       now: () => clock,
     });
