@@ -46,7 +46,11 @@ function applyLocale(i18next: i18n, res: Response, locale: Locale, source: Local
   res.locals.locale = locale;
   res.locals.localeSource = source;
   res.locals.t = t;
-  res.locals.criterionText = (c: Criterion, field: CriterionTextField) => localisedCriterionText(i18next, locale, c, field);
+  res.locals.criterionText = (c: Criterion, field: CriterionTextField) => {
+    const text = localisedCriterionText(i18next, locale, c, field);
+    // Placeholders end up in attributes, which cannot say "this part is English": plain text.
+    return text instanceof EnglishFallback && field.endsWith('_placeholder') ? String(text) : text;
+  };
   res.locals.headingText = (heading: string) => t(`criteria:headings.${headingKey(heading)}`, { defaultValue: heading });
   res.locals.levelName = (key: string) => t(`criteria:levels.${key}`, { defaultValue: key });
   res.locals.renderText = (text: string | EnglishFallback | undefined) =>

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { notFound } from '../http/errors.ts';
 import { legacyLevel } from '../http/params.ts';
 import { criteriaPageView, criteriaQuery, queryFlag, type CriteriaPageOptions } from '../presenters/criteria-page.ts';
+import { NATIVE_NAMES, criteriaCoverage } from '../i18n.ts';
 import type { RouteContext } from './context.ts';
 
 /**
@@ -11,11 +12,13 @@ import type { RouteContext } from './context.ts';
 export function criteriaRoutes(ctx: RouteContext): Router {
   const router = Router();
 
+  // Per request, not per router: cheap (a few thousand lookups), and always the loaded text.
+  const coverage = () => criteriaCoverage(ctx.i18n, ctx.criteria).map((c) => ({ ...c, name: NATIVE_NAMES[c.locale] }));
   const optionsOf = (req: Request): CriteriaPageOptions => ({ details: queryFlag(req.query.details), rationale: queryFlag(req.query.rationale) });
 
   router.get('/criteria', (req, res) => {
     const options = optionsOf(req);
-    res.render('criteria/index', { ...criteriaPageView(ctx.criteria, null, options), queryFor: criteriaQuery });
+    res.render('criteria/index', { ...criteriaPageView(ctx.criteria, null, options), queryFor: criteriaQuery, coverage: coverage() });
   });
 
   router.get('/criteria/:level', (req, res) => {
@@ -29,7 +32,7 @@ export function criteriaRoutes(ctx: RouteContext): Router {
     }
     const level = ctx.criteria.level(raw);
     if (!level) throw notFound('level');
-    res.render('criteria/index', { ...criteriaPageView(ctx.criteria, level, options), queryFor: criteriaQuery });
+    res.render('criteria/index', { ...criteriaPageView(ctx.criteria, level, options), queryFor: criteriaQuery, coverage: coverage() });
   });
 
   return router;

@@ -18,7 +18,12 @@ describe('/<locale> prefixes', () => {
     const project = await createProject(t.ctx, await createUser(t.ctx));
     const prefixed = await request(t.app).get(`/en/projects/${project.id}/passing`).expect(200);
     const plain = await request(t.app).get(`/projects/${project.id}/passing`).expect(200);
-    expect(prefixed.text).toBe(plain.text);
+    // The same page; only its local links carry the prefix the visitor chose.
+    const withoutSwitcher = (html: string) => html.replace(/<nav class="language-switcher"[\s\S]*?<\/nav>/, '');
+    expect(withoutSwitcher(prefixed.text).replaceAll('href="/en/', 'href="/').replace('href="/en"', 'href="/"')).toBe(withoutSwitcher(plain.text));
+    for (const locale of ['en', 'de', 'fr', 'es', 'ja', 'zh-CN']) {
+      expect(plain.text).toContain(`<link rel="alternate" hreflang="${locale}" href="http://localhost:3000/${locale}/projects/${project.id}/passing">`);
+    }
     expect(plain.text).toContain(`<link rel="alternate" hreflang="en" href="http://localhost:3000/en/projects/${project.id}/passing">`);
     expect(plain.text).toContain(`<link rel="alternate" hreflang="x-default" href="http://localhost:3000/projects/${project.id}/passing">`);
     await request(t.app).get('/en').expect(200);
@@ -33,6 +38,9 @@ describe('/<locale> prefixes', () => {
 
   it('send unknown locales to the default one; other first segments stay ordinary (missing) paths', async () => {
     await request(t.app).get('/xx/login').expect(302).expect('location', '/en/login');
+    // A language the site has, spelled another way, goes to the site's own spelling.
+    await request(t.app).get('/zh-cn/login').expect(302).expect('location', '/zh-CN/login');
+    await request(t.app).get('/de-AT/projects').expect(302).expect('location', '/de/projects');
     await request(t.app).get('/english/login').expect(404);
   });
 });
@@ -40,7 +48,7 @@ describe('/<locale> prefixes', () => {
 describe('GET /', () => {
   it('redirects to the best supported language without creating a session', async () => {
     const res = await request(t.app).get('/').set('Accept-Language', 'de-DE, en;q=0.8').expect(302);
-    expect(res.headers.location).toBe('/en');
+    expect(res.headers.location).toBe('/de');
     expect(res.headers.vary).toContain('Accept-Language');
     expect(res.headers['set-cookie']).toBeUndefined();
     await request(t.app).get('/').expect(302).expect('location', '/en');
