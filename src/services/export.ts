@@ -13,7 +13,9 @@ import type { ServiceContext } from './context.ts';
  * the socket is full); only the batch after it is read meanwhile. A client that goes away stops
  * the reading.
  */
-export const EXPORT_BATCH_SIZE = 500;
+// 250 rather than 500: a batch's rows live until they are written, long enough to be promoted to
+// V8's old generation; halving the batch cut the export's peak memory (docs/performance.md).
+export const EXPORT_BATCH_SIZE = 250;
 
 export type ExportFormat = 'json' | 'csv';
 

@@ -89,9 +89,9 @@ describe('GET /projects.json?all=1', () => {
       await request(t.app).get('/projects.json?all=1').expect(200);
       const limits = spy.mock.calls.map(([, limit]) => limit);
       expect(EXPORT_BATCH_SIZE).toBeLessThanOrEqual(500);
-      expect(limits.every((l) => l <= 500)).toBe(true);
+      expect(limits.every((l) => l <= EXPORT_BATCH_SIZE)).toBe(true);
       const returned = await Promise.all(spy.mock.results.map((r) => r.value as ReturnType<typeof t.db.export.batch>));
-      expect(returned.every((b) => b.projects.length <= 500)).toBe(true);
+      expect(returned.every((b) => b.projects.length <= EXPORT_BATCH_SIZE)).toBe(true);
       expect(returned.reduce((n, b) => n + b.projects.length, 0)).toBe(liveIds.length);
       expect(spy.mock.calls.length).toBe(Math.floor(liveIds.length / EXPORT_BATCH_SIZE) + 1);
       // Each batch continues exactly after the previous one.
@@ -202,6 +202,7 @@ describe('GET /export', () => {
     expect(res.text).toContain('CDLA-Permissive-2.0');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     const home = await request(t.app).get('/en').expect(200);
-    expect(home.text).toContain('href="/export"');
+    // Links keep the page's locale prefix.
+    expect(home.text).toContain('href="/en/export"');
   });
 });
