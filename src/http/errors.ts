@@ -97,7 +97,9 @@ function renderErrorPage(res: Response, view: string, error: HttpError): void {
     res.type('text/plain').send(error.code);
     return;
   }
-  res.render(view, { error, message: errorText(res, error), alternates: [] });
+  // The switcher leads to each language's home page for the same reason.
+  const languages = ((res.locals.languages ?? []) as { locale: string }[]).map((l) => ({ ...l, href: `/${l.locale}` }));
+  res.render(view, { error, message: errorText(res, error), alternates: [], languages });
 }
 
 /** Seconds a client should wait before retrying while the database is away. */

@@ -48,7 +48,9 @@ export const localePrefix: RequestHandler = (req, res, next) => {
     next();
     return;
   }
-  const rest = req.url.slice(match[0].length) || '/';
+  const after = req.url.slice(match[0].length);
+  // "/de" and "/de?q=1" are the home page: the path part must still start with "/".
+  const rest = after.startsWith('/') ? after : `/${after}`;
   if (MACHINE_ROUTE.test(rest)) {
     res.redirect(301, rest);
     return;

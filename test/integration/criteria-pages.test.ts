@@ -47,7 +47,7 @@ describe('GET /criteria', () => {
 
   it('has a Criteria link in the navigation', async () => {
     const res = await request(t.app).get('/en').expect(200);
-    expect(res.text).toContain('href="/criteria"');
+    expect(res.text).toContain('href="/en/criteria"');
   });
 
   it('keeps the navigation of a signed-in user', async () => {

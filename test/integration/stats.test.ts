@@ -200,7 +200,7 @@ describe('GET /project_stats with snapshots', () => {
 
   it('is linked from the navigation', async () => {
     const res = await request(t.app).get('/en').expect(200);
-    expect(res.text).toContain('href="/project_stats"');
+    expect(res.text).toContain('href="/en/project_stats"');
   });
 });
 
