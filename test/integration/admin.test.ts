@@ -49,9 +49,9 @@ describe('access to the admin area', () => {
 
   it('lets admins in and shows the Admin link to them only', async () => {
     for (const path of GET_PAGES) await admin.get(path).expect(200);
-    expect((await admin.get('/en').expect(200)).text).toContain('href="/admin"');
+    expect((await admin.get('/en').expect(200)).text).toContain('href="/en/admin"');
     const user = await loginAs(t.app, await createUser(t.ctx));
-    expect((await user.get('/en').expect(200)).text).not.toContain('href="/admin"');
+    expect((await user.get('/en').expect(200)).text).not.toContain('href="/en/admin"');
   });
 
   it('explains admin overrides on the index page and links every tool', async () => {

@@ -34,7 +34,7 @@ function section(html: string): string {
 /** Each listed item as "id role", in page order. */
 function items(html: string): string[] {
   const found: string[] = [];
-  const re = /<li class="my-projects-item">.*?href="\/projects\/(\d+)".*?<span class="my-projects-role">([^<]*)<\/span>/gs;
+  const re = /<li class="my-projects-item">.*?href="(?:\/en)?\/projects\/(\d+)".*?<span class="my-projects-role">([^<]*)<\/span>/gs;
   for (const m of section(html).matchAll(re)) found.push(`${m[1]} ${m[2]}`);
   return found;
 }
@@ -85,9 +85,9 @@ describe('the signed-in user sees their projects', () => {
   it('on /account/projects, linked from the menu for signed-in users only', async () => {
     const home = await agent.get('/en').expect(200);
     const header = home.text.slice(home.text.indexOf('<header'), home.text.indexOf('</header>'));
-    expect(header).toContain('<a href="/account/projects">My projects</a>');
+    expect(header).toContain('<a href="/en/account/projects">My projects</a>');
     const anonymous = await request(t.app).get('/en').expect(200);
-    expect(anonymous.text).not.toContain('href="/account/projects"');
+    expect(anonymous.text).not.toContain('href="/en/account/projects"');
 
     const res = await agent.get('/account/projects').expect(200);
     expect(res.text).toContain('<h1>My projects</h1>');
