@@ -72,6 +72,30 @@ export function negotiateLocale(header: string | undefined): Locale | null {
   return null;
 }
 
+/** Badges and project JSON: the same bytes in every language, so they have no /<locale> form. */
+export const MACHINE_ROUTE = /^\/projects\/[1-9]\d*(\.json|\/(?:badge|baseline)(\.svg|\.json)?)(\?|$)/;
+/** Files under public/ and the static badges. */
+const STATIC_FILE = /^\/(?:css|js|images|badge_static)\/|^\/(?:favicon\.svg|logo\.svg|robots\.txt)(?:\?|$)/;
+const HAS_LOCALE = new RegExp(`^/(?:${SUPPORTED_LOCALES.join('|')})(?=/|\\?|$)`);
+
+/**
+ * Addresses that never take a /<locale> prefix: machine routes (their prefixed form is only a
+ * redirect), static files, health checks and paths that already carry a locale.
+ */
+export function isLocaleFreePath(target: string): boolean {
+  return MACHINE_ROUTE.test(target) || STATIC_FILE.test(target) || HAS_LOCALE.test(target) || target.startsWith('/healthz');
+}
+
+/**
+ * A link to this site (`<publicUrl>/…`) in the given language, for mail: the reader lands on the
+ * page in the language the mail was written in, whatever their browser sends.
+ */
+export function localisedSiteUrl(publicUrl: string, url: string, locale: string): string {
+  if (!url.startsWith(`${publicUrl}/`)) return url;
+  const rest = url.slice(publicUrl.length);
+  return isLocaleFreePath(rest) ? url : `${publicUrl}/${locale}${rest}`;
+}
+
 /** Stable i18n key for a group heading ("Change Control" -> "change_control"). */
 export function headingKey(heading: string): string {
   return heading.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');

@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
-import { DEFAULT_LOCALE, SUPPORTED_LOCALES, supportedLocale } from '../i18n.ts';
+import { DEFAULT_LOCALE, MACHINE_ROUTE, SUPPORTED_LOCALES, supportedLocale } from '../i18n.ts';
+
+export { isLocaleFreePath } from '../i18n.ts';
 
 const LOCALE_PREFIX = new RegExp(`^/(${SUPPORTED_LOCALES.join('|')})(?=/|$)`);
 
@@ -10,18 +12,6 @@ const LOCALE_PREFIX = new RegExp(`^/(${SUPPORTED_LOCALES.join('|')})(?=/|$)`);
  */
 const LANGUAGE_LIKE_PREFIX = /^\/[a-z]{2}(?:[-_][a-z]{2})?(?=\/|$)/i;
 
-const MACHINE_ROUTE = /^\/projects\/[1-9]\d*(\.json|\/(?:badge|baseline)(\.svg|\.json)?)(\?|$)/;
-
-/** Files under public/ and the static badges: the same bytes in every language. */
-const STATIC_FILE = /^\/(?:css|js|images|badge_static)\/|^\/(?:favicon\.svg|logo\.svg|robots\.txt)(?:\?|$)/;
-
-/**
- * Addresses that never take a /<locale> prefix: machine routes (their prefixed form is only a
- * redirect), static files and paths that already carry a locale.
- */
-export function isLocaleFreePath(target: string): boolean {
-  return MACHINE_ROUTE.test(target) || STATIC_FILE.test(target) || LOCALE_PREFIX.test(target) || target.startsWith('/healthz');
-}
 
 /**
  * `/<locale>/...` addresses every HTML page in that language: the prefix is remembered and

@@ -46,7 +46,7 @@ describe('activation resend (GET /account_activations/new, POST /account_activat
     expect(t.mail.filter((m) => m.to.includes(user.email!))).toHaveLength(count);
     const agent = request.agent(t.app);
     const confirm = await agent.get(path).expect(200);
-    await agent.post(path).type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303).expect('location', '/login');
+    await agent.post(path).type('form').send({ _csrf: csrfFrom(confirm.text) }).expect(303).expect('location', '/en/login');
     expect((await t.ctx.db.users.findById(user.id))!.activated).toBe(true);
   });
 

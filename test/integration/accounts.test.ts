@@ -63,7 +63,7 @@ describe('POST /users (sign up)', () => {
     const refused = await visitor.post('/login').type('form').send({ _csrf: csrfFrom(loginForm.text), email, password: GOOD_PASSWORD });
     expect(refused.status).toBe(403);
     expect(refused.text).toContain('not activated yet');
-    await agent.post(path).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303).expect('location', '/login');
+    await agent.post(path).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303).expect('location', '/en/login');
     expect((await t.db.users.findLocalByEmail(email))!.activated).toBe(true);
     await agent.get(path).expect(404);
     await agent.post(path).type('form').send({ _csrf: csrfFrom(page.text) }).expect(404);

@@ -80,7 +80,7 @@ describe('the language of a request', () => {
     const switcher = /<nav class="language-switcher" aria-label="[^"]+">([\s\S]*?)<\/nav>/.exec(page.text)?.[1] ?? '';
     expect(switcher).toContain(`<a href="/de/projects/${project.id}/passing?x=1" lang="de">Deutsch</a>`);
     expect(switcher).toContain(`<a href="/zh-CN/projects/${project.id}/passing?x=1" lang="zh-CN">简体中文</a>`);
-    expect(switcher).toMatch(/<a href="\/ja\/projects\/\d+\/passing\?x=1" lang="ja" aria-current="true">日本語<\/a>/);
+    expect(switcher).toMatch(/<a href="\/ja\/projects\/\d+\/passing\?x=1" lang="ja" aria-current="true" title="[^"]+">日本語<\/a>/);
     const error = await request(t.app).get('/fr/no-such-page').expect(404);
     // On an error page it leads to each language's home: the page never echoes its address.
     expect(error.text).toContain('<a href="/de" lang="de">Deutsch</a>');
@@ -121,6 +121,8 @@ describe('translated text', () => {
     expect((await t.db.users.findLocalByEmail(email))!.preferredLocale).toBe('de');
     const mail = await waitForMail(t.mail, email);
     expect(mail.subject).toBe('Konto aktivieren (Test)');
+    // Its link opens the page in German too, whatever the browser sends.
+    expect(mail.text).toContain('http://localhost:3000/de/account_activations/');
   });
 
   it('records entry_locale from the language the project was created in, and never translates justifications', async () => {

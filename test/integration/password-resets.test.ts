@@ -31,7 +31,7 @@ describe('password reset', () => {
     const form = await agent.get(path).expect(200);
     const bad = await agent.post(path).type('form').send({ _csrf: csrfFrom(form.text), password: 'qwertyuiop', password_confirmation: 'qwertyuiop' }).expect(422);
     expect(bad.text).toContain('commonly used passwords');
-    await agent.post(path).type('form').send({ _csrf: csrfFrom(form.text), password: 'brand new passphrase', password_confirmation: 'brand new passphrase' }).expect(303).expect('location', '/login');
+    await agent.post(path).type('form').send({ _csrf: csrfFrom(form.text), password: 'brand new passphrase', password_confirmation: 'brand new passphrase' }).expect(303).expect('location', '/en/login');
     await loginAs(t.app, user, 'brand new passphrase');
     await agent.post(path).type('form').send({ _csrf: csrfFrom(form.text), password: 'another new passphrase', password_confirmation: 'another new passphrase' }).expect(404);
   });

@@ -87,7 +87,7 @@ describe('offering ownership (GET/POST /projects/:id/transfer)', () => {
 
     const mail = await waitForMail(t.mail, recipient.email!, (m) => m.subject.includes('offers you ownership'));
     expect(mail.subject).toBe('Olivia Owner offers you ownership of Widget Toolkit');
-    expect(linkIn(mail, `/transfers/${row!.id}`)).toBe(`${t.ctx.config.publicUrl}/transfers/${row!.id}`);
+    expect(linkIn(mail, `/transfers/${row!.id}`)).toBe(`${t.ctx.config.publicUrl}/en/transfers/${row!.id}`);
     expect((await transfersOf(project.id))[0]!.offer_mailed_at).not.toBeNull();
 
     const page = await ownerAgent.get(`/projects/${project.id}/transfer`).expect(200);
@@ -282,11 +282,11 @@ describe('answering an offer (GET /transfers/:id, POST accept/decline)', () => {
     const page = await recipientAgent.get(path).expect(200);
     expect(page.text).toContain('Olivia Owner offers you ownership of the project entry');
     expect(page.text).toContain('Olivia Owner loses ownership and every right to the entry');
-    expect(page.text).toContain(`action="/transfers/${transfer.id}/accept"`);
-    expect(page.text).toContain(`action="/transfers/${transfer.id}/decline"`);
+    expect(page.text).toContain(`action="/en/transfers/${transfer.id}/accept"`);
+    expect(page.text).toContain(`action="/en/transfers/${transfer.id}/decline"`);
 
     const res = await recipientAgent.post(`${path}/accept`).type('form').send({ _csrf: await csrfFor(recipientAgent, path) }).expect(303);
-    expect(res.headers.location).toBe(`/projects/${project.id}`);
+    expect(res.headers.location).toBe(`/en/projects/${project.id}`);
 
     const after = (await t.db.projects.findById(project.id))!;
     expect(after.userId).toBe(recipient.id);

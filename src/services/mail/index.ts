@@ -1,5 +1,6 @@
 import type { User } from '../../db/types.ts';
 import type { ServiceContext } from '../context.ts';
+import { isLocale, localisedSiteUrl } from '../../i18n.ts';
 import { queueMail } from '../outbox.ts';
 import { unsubscribeHeaders, unsubscribeUrl } from './unsubscribe.ts';
 
@@ -18,7 +19,11 @@ type Values = Record<string, string | number>;
 
 function compose(ctx: ServiceContext, locale: string, kind: string, values: Values) {
   const t = ctx.i18n.getFixedT(locale, 'mail');
-  const all = { appName: t('app_name'), publicUrl: ctx.config.publicUrl, ...values };
+  // Links to pages open in the mail's language (badges and JSON have none).
+  const localised = Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, typeof v === 'string' && isLocale(locale) ? localisedSiteUrl(ctx.config.publicUrl, v, locale) : v]),
+  );
+  const all = { appName: t('app_name'), publicUrl: ctx.config.publicUrl, ...localised };
   return { subject: t(`${kind}.subject`, all), body: t(`${kind}.body`, all), signature: t('signature', all) };
 }
 
