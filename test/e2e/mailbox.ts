@@ -36,9 +36,12 @@ export async function waitForMail(to: string, subject: string | RegExp = /(?:)/,
   }
 }
 
-/** The path (and query) of the first link in the mail that starts with the given path. */
+/**
+ * The path (and query) of the first link in the mail that starts with the given path, after the
+ * /<locale> segment mail links carry (kept in the result: the page opens in the mail's language).
+ */
 export function linkFrom(mail: Mail, pathPrefix: string): string {
-  const match = new RegExp(`https?://[^\\s"<>/]+(${pathPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\s"<>]*)`).exec(mail.text);
+  const match = new RegExp(`https?://[^\\s"<>/]+((?:/[a-z]{2}(?:-[A-Z]{2})?)?${pathPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^\\s"<>]*)`).exec(mail.text);
   if (!match) throw new Error(`no ${pathPrefix} link in mail "${mail.subject}"`);
   return match[1]!;
 }
