@@ -52,7 +52,14 @@ function applyLocale(i18next: i18n, res: Response, locale: Locale, source: Local
     return text instanceof EnglishFallback && field.endsWith('_placeholder') ? String(text) : text;
   };
   res.locals.headingText = (heading: string) => t(`criteria:headings.${headingKey(heading)}`, { defaultValue: heading });
-  res.locals.levelName = (key: string) => t(`criteria:levels.${key}`, { defaultValue: key });
+  res.locals.levelName = (key: string) => {
+    // A locale without criteria text of its own still names the metal levels in its UI strings.
+    if (locale !== DEFAULT_LOCALE && !i18next.getResource(locale, 'criteria', `levels.${key}`)) {
+      const own = i18next.getResource(locale, 'translation', `badge_levels.${key}`) as unknown;
+      if (typeof own === 'string' && own) return own.charAt(0).toLocaleUpperCase(locale) + own.slice(1);
+    }
+    return t(`criteria:levels.${key}`, { defaultValue: key });
+  };
   res.locals.renderText = (text: string | EnglishFallback | undefined) =>
     text instanceof EnglishFallback ? markEnglish(res, renderText(String(text)), true) : renderText(text);
   res.locals.renderInlineText = (text: string | EnglishFallback | undefined) =>
