@@ -41,6 +41,11 @@ describe('seed at scale', () => {
     const stored = (await t.db.pool.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [row!.user_id])).rows[0]!;
     expect(stored.email).not.toContain('@');
     expect((await t.db.projects.changes(row!.id, 10)).map((c) => c.kind)).toContain('create');
+    // Ids come back in insertion order, so each history row belongs to the project it describes.
+    const mismatched = await t.db.pool.query(`
+      SELECT p.id FROM projects p JOIN project_changes c ON c.project_id = p.id AND c.kind = 'create'
+      WHERE c.changes->'name'->>1 IS DISTINCT FROM p.name OR c.user_id IS DISTINCT FROM p.user_id`);
+    expect(mismatched.rowCount).toBe(0);
     const found = await request(t.app).get(`/projects.json?q=${encodeURIComponent(row!.name)}`).expect(200);
     expect((found.body as { id: number }[]).map((p) => p.id)).toContain(row!.id);
     await request(t.app).get(`/projects/${row!.id}/badge`).expect(200);
