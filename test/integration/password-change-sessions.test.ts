@@ -65,7 +65,7 @@ describe('a new password ends the other sessions', () => {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), password: 'reset passphrase 7', password_confirmation: 'reset passphrase 7' })
       .expect(303)
-      .expect('location', '/login');
+      .expect('location', '/en/login');
     await first.get('/account').expect(303).expect('location', '/login');
     await second.get('/account').expect(303).expect('location', '/login');
     expect(await sessionRows(user.id)).toBe(0);
