@@ -129,6 +129,19 @@ describe('list query plans at 100,000 projects', () => {
     }
   });
 
+  it('remembers a large total for a minute, and counts a small one exactly every time', async () => {
+    const total = (res: { text: string }) => Number(/<p class="count">([\d,.\s\u00a0\u202f]+) projects?<\/p>/.exec(res.text)?.[1]?.replace(/\D/g, ''));
+    const before = total(await request(t.app).get('/projects').expect(200));
+    expect(before).toBeGreaterThanOrEqual(PROJECTS);
+    const owner = await createUser(t.ctx);
+    await createProject(t.ctx, owner, { name: 'Quuxcounted One' });
+    expect(total(await request(t.app).get('/projects?q=quuxcounted').expect(200))).toBe(1);
+    await createProject(t.ctx, owner, { name: 'Quuxcounted Two' });
+    expect(total(await request(t.app).get('/projects?q=quuxcounted').expect(200))).toBe(2);
+    // The unfiltered total of 100,000 rows is the cached one (two projects were added since).
+    expect(total(await request(t.app).get('/projects').expect(200))).toBe(before);
+  });
+
   it('serves the list JSON and the HTML list with its total over the seeded table', async () => {
     expect((await request(t.app).get('/projects.json?sort=name&page=100').expect(200)).body).toHaveLength(20);
     const html = await request(t.app).get('/projects?gteq=100').expect(200);
