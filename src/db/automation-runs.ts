@@ -1,6 +1,7 @@
 import type { EmailCipher } from './email-crypto.ts';
 import { withStoreErrors } from './errors.ts';
 import type { Prisma, PrismaClient } from './generated/client.ts';
+import type { JsonObject } from './outbox.ts';
 
 type Client = Pick<PrismaClient, 'automationRun' | '$queryRaw'>;
 
@@ -56,7 +57,7 @@ export interface AutomationRunsRepo {
    */
   claim(options: { batch: number; now: Date; staleMs: number }): Promise<ClaimedRun[]>;
   /** Done: the result is stored and the token wiped. */
-  finish(id: string, now: Date, result: Prisma.InputJsonValue): Promise<void>;
+  finish(id: string, now: Date, result: JsonObject): Promise<void>;
   /** Back to the queue for another attempt (the token kept for it). */
   retry(id: string, runAfter: Date, error: string): Promise<void>;
   /** Failed for good: the token wiped. */

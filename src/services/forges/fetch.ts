@@ -61,6 +61,8 @@ export interface SafeFetchInit {
   maxBytes?: number;
   /** Header names (lower-case) that must not follow a redirect to another origin. */
   secretHeaders?: readonly string[];
+  /** Answer once the headers are in and drop the body (a site's security headers). */
+  headersOnly?: boolean;
 }
 
 export interface SafeResponse {
@@ -118,7 +120,7 @@ export async function checkUrl(url: URL, allowHosts: ReadonlySet<string>, resolv
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-function once(target: LookupAddress, init: { method: string; headers: Record<string, string> }, url: URL, limits: FetchLimits, maxBytes: number, signal: AbortSignal): Promise<SafeResponse> {
+function once(target: LookupAddress, init: { method: string; headers: Record<string, string>; headersOnly: boolean }, url: URL, limits: FetchLimits, maxBytes: number, signal: AbortSignal): Promise<SafeResponse> {
   return new Promise((resolve, reject) => {
     const transport = url.protocol === 'https:' ? https : http;
     const req = transport.request(url, {
@@ -160,6 +162,19 @@ function once(target: LookupAddress, init: { method: string; headers: Record<str
     req.on('error', fail);
     req.on('response', (res) => {
       clearTimeout(connectTimer);
+      const headersOf = () => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        return headers;
+      };
+      if (init.headersOnly) {
+        resolve({ url: url.href, status: res.statusCode ?? 0, headers: headersOf(), body: Buffer.alloc(0) });
+        res.destroy();
+        req.destroy();
+        return;
+      }
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes && init.method !== 'HEAD') {
         res.destroy();
@@ -184,11 +199,7 @@ function once(target: LookupAddress, init: { method: string; headers: Record<str
       res.on('error', fail);
       res.on('end', () => {
         if (tooLarge) return;
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-        }
-        resolve({ url: url.href, status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+        resolve({ url: url.href, status: res.statusCode ?? 0, headers: headersOf(), body: Buffer.concat(chunks) });
       });
     });
     req.end();
@@ -214,7 +225,7 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
     for (let hop = 0; ; hop++) {
       const target = await checkUrl(url, allowHosts, resolve);
       if (signal.aborted) throw new FetchError('timeout', 'total time limit');
-      const res = await once(target, { method, headers }, url, limits, maxBytes, signal);
+      const res = await once(target, { method, headers, headersOnly: init.headersOnly ?? false }, url, limits, maxBytes, signal);
       const location = res.headers.location;
       if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
       if (hop >= limits.maxRedirects) throw new FetchError('redirects', `more than ${limits.maxRedirects} redirects`);

@@ -1,4 +1,4 @@
-import type { ForgeRepo, RepoEntry, RepoMetadata } from '../../domain/automation.ts';
+import type { ForgeRepo, RepoMetadata } from '../../domain/automation.ts';
 import type { SafeFetch } from './fetch.ts';
 import { encodePath, entry, forgeHttp, isRecord, languagesOf, stringOf } from './http.ts';
 
@@ -23,23 +23,6 @@ const SPDX_OF_GITLAB_KEY: Readonly<Record<string, string>> = {
   unlicense: 'Unlicense',
   zlib: 'Zlib',
 };
-
-/** Most HEAD requests made to learn file sizes of one listing (GitLab's tree has no sizes). */
-const SIZE_LOOKUPS = 100;
-const PARALLEL = 6;
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /**
  * A project on gitlab.com or a self-hosted GitLab through REST v4. `baseUrl` is the web root of
@@ -85,15 +68,10 @@ export function gitlabRepo(baseUrl: string, fetch: SafeFetch, path: string): For
         const items = listing.filter(
           (i): i is { name: string; path: string; type: string } => isRecord(i) && typeof i.name === 'string' && typeof i.path === 'string' && (i.type === 'blob' || i.type === 'tree'),
         );
-        let lookups = 0;
-        return mapLimited(items, PARALLEL, async (item): Promise<RepoEntry> => {
-          const type = item.type === 'tree' ? 'dir' : 'file';
-          let size = 0;
-          if (type === 'file' && lookups++ < SIZE_LOOKUPS) {
-            const headers = await http.head(`${fileApi(item.path)}?ref=${encodeURIComponent(ref)}`);
-            size = Number(headers?.['x-gitlab-size'] ?? 0);
-          }
-          return entry(item.name, item.path, type, size, `${htmlUrl}/-/${type === 'dir' ? 'tree' : 'blob'}/${encodePath(ref)}/${encodePath(item.path)}`);
+        // GitLab's tree carries no sizes: 0 means "not said", and a detective that needs one reads the file.
+        return items.map((item) => {
+          const dirEntry = item.type === 'tree';
+          return entry(item.name, item.path, dirEntry ? 'dir' : 'file', 0, `${htmlUrl}/-/${dirEntry ? 'tree' : 'blob'}/${encodePath(ref)}/${encodePath(item.path)}`);
         });
       },
       async read(file, maxBytes) {
