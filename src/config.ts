@@ -34,8 +34,6 @@ const envSchema = z
     BADGEAPP_BADGE_CACHE_STALE_AGE: z.coerce.number().int().min(0).default(8640000),
     /** The in-process badge cache (src/services/badge-cache.ts); "off" reads every badge from the database (benchmarks). */
     BADGE_CACHE: z.enum(['on', 'off']).default('on'),
-    /** The in-process badge cache (src/services/badge-cache.ts); "off" reads every badge from the database (benchmarks). */
-    BADGE_CACHE: z.enum(['on', 'off']).default('on'),
     BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
     SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
     MAIL_FROM: z.string().min(3).optional(),
@@ -133,8 +131,6 @@ export interface Config {
   badgeCache: { maxAge: number; staleAge: number };
   /** BADGE_CACHE: keep project badge values in memory (on) or read each from the database (off). */
   badgeCacheEnabled: boolean;
-  /** BADGE_CACHE: keep project badge values in memory (on) or read each from the database (off). */
-  badgeCacheEnabled: boolean;
   bcryptCost: number;
   /** Attempts per window: login 20 s per address and per email, sign-up 10 s per address. */
   rateLimits: {
@@ -229,7 +225,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       // A CDN should keep serving a stale badge for at least twice the normal lifetime.
       staleAge: Math.max(env.BADGEAPP_BADGE_CACHE_STALE_AGE, 2 * env.BADGEAPP_BADGE_CACHE_MAX_AGE),
     },
-    badgeCacheEnabled: env.BADGE_CACHE === 'on',
     badgeCacheEnabled: env.BADGE_CACHE === 'on',
     bcryptCost: env.BCRYPT_COST ?? (env.NODE_ENV === 'test' ? 4 : 12),
     rateLimits: {
