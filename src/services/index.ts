@@ -4,6 +4,7 @@ import type { CriteriaSet } from '../criteria/index.ts';
 import type { Logger } from '../logger.ts';
 import { activate, activationTokenValid, authenticate, requestPasswordReset, resendActivation, resetPassword, resetTokenValid, signUp } from './accounts.ts';
 import { blockUser, deleteUser, findAdminUser, listChanges, listDeletedProjects, listUsers, unblockUser } from './admin.ts';
+import { copyFromCrosswalk } from './automation/crosswalk-copy.ts';
 import { checkRepositoryAgain, formAutomation, requestAutomationRun, requestFirstEditRun } from './automation/runs.ts';
 import { addCollaborator, collaboratorsPage, removeCollaborator } from './collaborators.ts';
 import type { ServiceContext } from './context.ts';
@@ -47,7 +48,7 @@ export function bindServices(ctx: ServiceContext) {
     findProject, findProjectIncludingDeleted, recentlyUpdatedProjects, projectChanges, mayPushToRepository, createProject, updateProject,
     deleteProject, restoreProject,
     // automation (queued runs, proposals for the edit form)
-    requestFirstEditRun, requestAutomationRun, checkRepositoryAgain, formAutomation,
+    requestFirstEditRun, requestAutomationRun, checkRepositoryAgain, formAutomation, copyFromCrosswalk,
     // collaborators and transfers
     collaboratorsPage, addCollaborator, removeCollaborator,
     pendingTransfer, findTransfer, transfersOverview, offerTransfer, acceptTransfer, declineTransfer, cancelTransfer,

@@ -1,3 +1,4 @@
+import type { Series } from '../criteria/index.ts';
 import type { Project } from '../domain/project.ts';
 import { isLoss } from './scoring/index.ts';
 import type { ServiceContext } from './context.ts';
@@ -8,11 +9,11 @@ import { inTransaction } from './transaction.ts';
  * Tells the owner when a save changed the project's badge level. Called with the save's
  * transaction-bound context, so the notice is queued only if the save commits.
  */
-export async function notifyLevelChange(ctx: ServiceContext, project: Project, previousLevel: string, newLevel: string, actorId: number | null): Promise<void> {
+export async function notifyLevelChange(ctx: ServiceContext, project: Project, previousLevel: string, newLevel: string, actorId: number | null, series: Series = 'metal'): Promise<void> {
   if (previousLevel === newLevel) return;
   const owner = await ctx.db.users.findById(project.userId);
   if (!owner) return;
-  const lost = isLoss(ctx.criteria, 'metal', previousLevel, newLevel);
+  const lost = isLoss(ctx.criteria, series, previousLevel, newLevel);
   const t = ctx.i18n.getFixedT(owner.preferredLocale);
   await queueNotification(
     ctx,
@@ -20,9 +21,10 @@ export async function notifyLevelChange(ctx: ServiceContext, project: Project, p
     lost ? 'level_lost' : 'level_gained',
     {
       projectName: project.name ?? t('projects.unnamed'),
-      level: t(`badge_levels.${newLevel}`, { defaultValue: newLevel }),
+      level: t(`badge_levels.${newLevel}`, { defaultValue: t(`criteria:levels.${newLevel}`, { defaultValue: newLevel }) }),
       url: `${ctx.config.publicUrl}/projects/${project.id}`,
-      badgeUrl: `${ctx.config.publicUrl}/projects/${project.id}/badge`,
+      // The gained mail's snippets embed the badge of the series that changed.
+      badgeUrl: `${ctx.config.publicUrl}/projects/${project.id}/${series === 'baseline' ? 'baseline' : 'badge'}`,
     },
     actorId === owner.id ? null : actorId,
   );

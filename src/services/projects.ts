@@ -21,6 +21,9 @@ export interface SavedProject {
   project: Project;
   previousBadgeLevel: string;
   badgeLevel: string;
+  /** The OSPS Baseline badge level before and after (baseline pages compare these, spec §4.7). */
+  previousBaselineBadgeLevel: string;
+  baselineBadgeLevel: string;
 }
 
 /**
@@ -102,7 +105,7 @@ export async function createProject(ctx: ServiceContext, owner: User, input: For
       await tx.projects.recordChange(row.id, owner.id, 'create', diffProject({ ...row, name: null, description: null, homepageUrl: null, repoUrl: null }, changes), now);
       return row;
     });
-    return { ok: true, value: { project, previousBadgeLevel: IN_PROGRESS, badgeLevel: scores.badgeLevel, startingLevel } };
+    return { ok: true, value: { project, previousBadgeLevel: IN_PROGRESS, badgeLevel: scores.badgeLevel, previousBaselineBadgeLevel: IN_PROGRESS, baselineBadgeLevel: scores.baselineBadgeLevel, startingLevel } };
   } catch (err) {
     // Another entry took the repository URL between the check and the insert.
     if (err instanceof UniqueViolation) return repoUrlTaken();
@@ -139,16 +142,20 @@ export async function updateProject(
   if (descriptive.repoUrl !== undefined && descriptive.repoUrl !== project.repoUrl) changes.repoUrlUpdatedAt = now;
   try {
     const previousBadgeLevel = badgeLevelName(ctx.criteria, project.tieredPercentage);
+    const previousBaselineBadgeLevel = badgeLevelName(ctx.criteria, project.baselineTieredPercentage, 'baseline');
     const saved = await inTransaction(ctx, async (txCtx, tx) => {
       const row = await tx.projects.update(project.id, lockVersion, changes, now);
       const diff = diffProject(project, changes);
       if (Object.keys(diff).length > 0) await recordProjectChange(ctx, tx, { projectId: project.id, userId: actor?.id ?? null, kind: changeKind(actor, project), changes: diff, at: now });
       // Scores are recomputed on every save and may move even when no answer did (new criteria).
       else await purgeProjects(ctx, tx, [project.id]);
-      await notifyLevelChange(txCtx, row, previousBadgeLevel, scores.badgeLevel, actor?.id ?? null);
+      // The level the saved page belongs to is the one announced (spec §4.7): a baseline page
+      // mails baseline changes, a metal page metal changes.
+      if (level.series === 'baseline') await notifyLevelChange(txCtx, row, previousBaselineBadgeLevel, scores.baselineBadgeLevel, actor?.id ?? null, 'baseline');
+      else await notifyLevelChange(txCtx, row, previousBadgeLevel, scores.badgeLevel, actor?.id ?? null);
       return row;
     });
-    return { ok: true, value: { project: saved, previousBadgeLevel, badgeLevel: scores.badgeLevel } };
+    return { ok: true, value: { project: saved, previousBadgeLevel, badgeLevel: scores.badgeLevel, previousBaselineBadgeLevel, baselineBadgeLevel: scores.baselineBadgeLevel } };
   } catch (err) {
     if (err instanceof StaleProjectError) return refused(409, 'lock_version', 'errors.stale');
     if (err instanceof UniqueViolation) return repoUrlTaken();
