@@ -9,6 +9,8 @@ import { addFlash } from '../http/view-locals.ts';
 import { can, canCreateProject } from '../policies/projects.ts';
 import { criteriaFilter, editSectionAnchor, projectPageView, type CriteriaFilter } from '../presenters/project-view.ts';
 import { automationPageView, type AutomationPageView } from '../presenters/automation-view.ts';
+import { crosswalkCopyView, crosswalkLinks } from '../presenters/crosswalk-view.ts';
+import { crosswalkFor } from '../services/automation/crosswalk-copy.ts';
 import { redactedError } from '../logger.ts';
 import type { Translate } from '../i18n.ts';
 import { type FormInput } from '../services/projects.ts';
@@ -38,6 +40,7 @@ export function projectRoutes(ctx: RouteContext): Router {
   function renderEdit(res: Response, project: ProjectWithOwner, level: Level, status: number, input: FormInput, errors: FieldErrors, filter: CriteriaFilter = 'all', automation: AutomationPageView | null = null) {
     res.status(status).render('projects/edit', {
       ...projectPageView(ctx.criteria, project, level, input, filter),
+      crosswalk: crosswalkLinks(ctx.criteria, crosswalkFor(ctx.criteria), project, level, true),
       input,
       automation,
       errors,
@@ -81,7 +84,7 @@ export function projectRoutes(ctx: RouteContext): Router {
     // What anonymous visitors see is the same for everyone (no session, no flash), so a CDN may
     // keep it until the project changes (purged by its Surrogate-Key).
     if (!req.user && !req.session.flash?.length) cdnCacheable(res, ctx.config, [`projects/${project.id}`]);
-    res.render('projects/show', { ...projectPageView(ctx.criteria, project, level, undefined, criteriaFilter(req.query.show)), canEdit: can(req.user, 'edit', project), canTransfer: can(req.user, 'transfer', project), canDelete: can(req.user, 'delete', project) });
+    res.render('projects/show', { ...projectPageView(ctx.criteria, project, level, undefined, criteriaFilter(req.query.show)), crosswalk: crosswalkLinks(ctx.criteria, crosswalkFor(ctx.criteria), project, level, false), canEdit: can(req.user, 'edit', project), canTransfer: can(req.user, 'transfer', project), canDelete: can(req.user, 'delete', project) });
   });
 
   /** Edit right, asking GitHub about push access only when nothing else already grants it. */
@@ -128,6 +131,25 @@ export function projectRoutes(ctx: RouteContext): Router {
     res.redirect(303, `/projects/${project.id}/${level.key}/edit#automation`);
   });
 
+  // "Copy answers from the mapped criteria": blanks of this level filled from the other series'
+  // answers, saved like any edit; the page lists what was copied and what was skipped and why.
+  router.post('/projects/:id/:level/crosswalk', requireLogin, async (req, res) => {
+    const level = levelParam(req);
+    const project = await loadProject(ctx, req);
+    if (!(await mayEdit(req, project))) throw forbidden('edit_project');
+    const input = formBody(req);
+    const outcome = await ctx.services.copyFromCrosswalk(req.user, project, level, input.lock_version);
+    const page = { ...projectPageView(ctx.criteria, project, level), editing: true };
+    if (!outcome.ok) {
+      res.status(outcome.status).render('projects/crosswalk-copy', { ...page, result: null, stale: outcome.status === 409 });
+      return;
+    }
+    const saved = outcome.value.saved?.project;
+    const view = crosswalkCopyView(project, level, outcome.value, (from, to) => isLoss(ctx.criteria, level.series, from, to));
+    const current = saved ? ((await ctx.services.findProject(project.id)) ?? project) : project;
+    res.render('projects/crosswalk-copy', { ...page, ...projectPageView(ctx.criteria, current, level), result: view, stale: false });
+  });
+
   const update = async (req: Request, res: Response) => {
     const level = levelParam(req);
     const project = await loadProject(ctx, req);
@@ -140,12 +162,15 @@ export function projectRoutes(ctx: RouteContext): Router {
       renderEdit(res, current, level, outcome.status, input, outcome.errors);
       return;
     }
-    const { previousBadgeLevel, badgeLevel } = outcome.value;
+    // A baseline page announces the baseline level, a metal page the metal level (spec §4.7).
+    const baseline = level.series === 'baseline';
+    const previousBadgeLevel = baseline ? outcome.value.previousBaselineBadgeLevel : outcome.value.previousBadgeLevel;
+    const badgeLevel = baseline ? outcome.value.baselineBadgeLevel : outcome.value.badgeLevel;
     // A section's own save button posts `section` (a button carries one value, so it stands for
     // "continue" too); the confirmation is then shown in that section, where the anchor lands.
     const anchor = input.after === 'exit' ? undefined : editSectionAnchor(level, input.section);
     if (badgeLevel !== previousBadgeLevel) {
-      const lost = isLoss(ctx.criteria, 'metal', previousBadgeLevel, badgeLevel);
+      const lost = isLoss(ctx.criteria, level.series, previousBadgeLevel, badgeLevel);
       addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', anchor ? { level: badgeLevel, section: anchor } : { level: badgeLevel });
     } else {
       addFlash(req, 'success', 'flash.project_saved', anchor ? { section: anchor } : undefined);
