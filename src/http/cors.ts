@@ -9,6 +9,7 @@ const SHARED = [
   /^\/projects\.json$/,
   /^\/projects\/[^/]+\.json$/,
   /^\/projects\/[^/]+\/(?:badge|baseline)(?:\.svg|\.json)?$/,
+  /^\/projects\/[^/]+\/(?:bestpractices\.json|security-insights\.yml)$/,
   /^\/badge_static\/[^/]+$/,
   /^\/openapi\.json$/,
 ];

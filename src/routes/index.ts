@@ -16,6 +16,7 @@ import { profileRoutes, signedLinkRoutes } from './profile.ts';
 import { projectHistoryRoutes } from './project-history.ts';
 import { projectMarkdownRoutes } from './project-markdown.ts';
 import { projectRoutes } from './projects.ts';
+import { repoFileRoutes } from './repo-files.ts';
 import { sessionRoutes } from './sessions.ts';
 import { statsDataRoutes, statsPageRoutes } from './stats.ts';
 import { transferRoutes } from './transfers.ts';
@@ -37,6 +38,7 @@ import { userRoutes } from './users.ts';
  *   GET  /project_stats(.json|.csv)     stats.ts    daily statistics snapshots (JSON/CSV, no session)
  *   GET  /feed                          stats.ts    Atom feed of the 50 most recently updated projects
  *   GET  /projects/:id/:level.md        project-markdown.ts  Markdown checklist of one level (before :level)
+ *   GET  /projects/:id/bestpractices.json, /projects/:id/security-insights.yml  repo-files.ts  answers as repository files (attachments; YAML comments in the request's language)
  *   GET  /openapi.json                  api-docs.ts OpenAPI 3.1 document of the public read routes (no session, CORS *)
  *
  *   GET  /                              home.ts     home page with recently updated projects
@@ -83,7 +85,7 @@ import { userRoutes } from './users.ts';
  *   POST|PUT|PATCH /projects/:id/:level/edit       save the form
  */
 export function publicRoutes(ctx: RouteContext): Router[] {
-  return [exportPublicRoutes(ctx), listPublicRoutes(ctx), badgeRoutes(ctx), statsDataRoutes(ctx), projectMarkdownRoutes(ctx), openApiRoutes(ctx)];
+  return [exportPublicRoutes(ctx), listPublicRoutes(ctx), badgeRoutes(ctx), repoFileRoutes(ctx), statsDataRoutes(ctx), projectMarkdownRoutes(ctx), openApiRoutes(ctx)];
 }
 
 /** Authenticated by a signed token in the link, not by session or CSRF token. */
