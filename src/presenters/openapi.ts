@@ -127,6 +127,14 @@ export function buildOpenApiUncached(set: CriteriaSet, publicUrl: string): OpenA
         '200': { description: response('ok'), content: json(ref('BaselineBadge')) },
         '404': errorResponse('not_found'),
       }),
+      '/projects/{id}/bestpractices.json': operation('repo_json', [idParam], {
+        '200': { description: response('attachment'), content: json({ type: 'object', additionalProperties: { type: 'string' } }) },
+        '404': errorResponse('not_found'),
+      }),
+      '/projects/{id}/security-insights.yml': operation('security_insights', [idParam], {
+        '200': { description: response('attachment'), content: { 'application/yaml': { schema: { type: 'string' } } } },
+        '404': htmlError('not_found'),
+      }),
       '/projects.json': operation('list_json', listParams, listResponses({ description: response('ok'), content: json({ type: 'array', items: ref('Project') }) })),
       '/projects.csv': operation('list_csv', listParams, listResponses({ description: response('csv'), content: { 'text/csv': { schema: { type: 'string' } } } })),
       '/badge_static/{value}': operation('badge_static', [

@@ -19,7 +19,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const PATHS = ['/projects/{id}.json', '/projects/{id}/badge', '/projects/{id}/badge.json', '/projects/{id}/baseline', '/projects/{id}/baseline.json', '/projects.json', '/projects.csv', '/badge_static/{value}'];
+const PATHS = ['/projects/{id}.json', '/projects/{id}/badge', '/projects/{id}/badge.json', '/projects/{id}/baseline', '/projects/{id}/baseline.json', '/projects/{id}/bestpractices.json', '/projects/{id}/security-insights.yml', '/projects.json', '/projects.csv', '/badge_static/{value}'];
 
 /** Met answers (with justification) for every criterion of the levels, plus a few N/A, Unmet and a baseline answer. */
 function answersFor(levels: string[]): StoredAnswers {
