@@ -39,6 +39,8 @@ export function whereClause(filter: ProjectListFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`p.deleted_at IS NULL`];
   if (filter.minTiered !== undefined) parts.push(Prisma.sql`p.tiered_percentage >= ${filter.minTiered}`);
   if (filter.maxTiered !== undefined) parts.push(Prisma.sql`p.tiered_percentage <= ${filter.maxTiered}`);
+  if (filter.minBaselineTiered !== undefined) parts.push(Prisma.sql`p.baseline_tiered_percentage >= ${filter.minBaselineTiered}`);
+  if (filter.maxBaselineTiered !== undefined) parts.push(Prisma.sql`p.baseline_tiered_percentage <= ${filter.maxBaselineTiered}`);
   if (filter.urls) {
     const urls = filter.urls.length ? filter.urls : [''];
     parts.push(Prisma.sql`(p.repo_url IN (${Prisma.join(urls)}) OR p.homepage_url IN (${Prisma.join(urls)}))`);

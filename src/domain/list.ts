@@ -3,7 +3,7 @@
 /** Columns the list may be sorted by (wire names); anything else never reaches SQL. */
 export const SORT_FIELDS = [
   'id', 'name', 'tiered_percentage', 'achieved_passing_at', 'achieved_silver_at', 'achieved_gold_at',
-  'homepage_url', 'repo_url', 'updated_at', 'user_id', 'created_at',
+  'homepage_url', 'repo_url', 'updated_at', 'user_id', 'created_at', 'baseline_tiered_percentage',
 ] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export type SortDirection = 'asc' | 'desc';
@@ -12,6 +12,9 @@ export type SortDirection = 'asc' | 'desc';
 export interface ProjectListFilter {
   minTiered?: number;
   maxTiered?: number;
+  /** Bounds on the OSPS Baseline series' tiered percentage (0–300, like the metal one). */
+  minBaselineTiered?: number;
+  maxBaselineTiered?: number;
   /** Exact match on repo_url or homepage_url against any of these values. */
   urls?: string[];
   /**

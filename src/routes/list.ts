@@ -6,7 +6,7 @@ import { projectJsonText } from '../presenters/project-json.ts';
 import { badgeLevelName } from '../services/scoring/index.ts';
 import { SORT_FIELDS } from '../domain/list.ts';
 import type { ProjectWithOwner } from '../domain/project.ts';
-import { editRedirectSearch, MAX_IDS, MAX_TEXT_QUERY, MAX_URL_QUERY, PER_PAGE, parseListQuery, type ListParam, type ListQuery } from '../services/list.ts';
+import { BASELINE_LEVELS, editRedirectSearch, MAX_IDS, MAX_TEXT_QUERY, MAX_URL_QUERY, PER_PAGE, parseListQuery, type ListParam, type ListQuery } from '../services/list.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import type { RouteContext } from './context.ts';
 
@@ -25,6 +25,9 @@ const ACCEPTED: Record<ListParam, string> = {
   status: 'in_progress or passing',
   gteq: 'a positive integer (1 to 16 digits, no leading zero)',
   lteq: 'a positive integer (1 to 16 digits, no leading zero)',
+  baseline_level: `one of ${BASELINE_LEVELS.join(', ')}`,
+  baseline_gteq: 'a positive integer (1 to 16 digits, no leading zero)',
+  baseline_lteq: 'a positive integer (1 to 16 digits, no leading zero)',
   url: `at most ${MAX_URL_QUERY} characters, no control characters`,
   pq: `at most ${MAX_TEXT_QUERY} characters, no control characters`,
   q: `at most ${MAX_TEXT_QUERY} characters, no control characters`,
@@ -119,6 +122,7 @@ function listView(ctx: RouteContext, query: ListQuery, projects: readonly Projec
     params: query.params,
     sortFields: SORT_FIELDS,
     gteqChoices: GTEQ_CHOICES,
+    baselineLevels: BASELINE_LEVELS,
     pager: pager('/projects', others, query.page, PER_PAGE, total),
     projects: projects.map((p) => {
       const website = [p.homepageUrl, p.repoUrl].find((u) => u && /^https?:\/\//i.test(u)) ?? null;

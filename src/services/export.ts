@@ -31,7 +31,7 @@ export type ExportQuery = { ok: true; filter: ProjectListFilter } | { ok: false;
 
 /**
  * Parameters of an export request: exactly one `all=1`, optionally with the list's filters
- * (status, gteq, lteq, url, pq, q, ids, user_id), which mean what they mean for the list.
+ * (status, gteq, lteq, baseline_level, baseline_gteq, baseline_lteq, url, pq, q, ids, user_id), which mean what they mean for the list.
  */
 export function parseExportQuery(rawSearch: string, levelKeys: readonly string[] = []): ExportQuery {
   const entries = [...new URLSearchParams(rawSearch)];

@@ -15,7 +15,7 @@ import { addError, fieldErrors, hasErrors, idSchema, isTextValid, parseForm, par
  * redirect: an API client asking for `gteq=abc` should learn that its query is wrong instead of
  * quietly receiving the unfiltered list.
  */
-export const LIST_PARAMS = ['status', 'gteq', 'lteq', 'url', 'pq', 'q', 'ids', 'sort', 'sort_direction', 'page', 'as', 'section', 'user_id'] as const;
+export const LIST_PARAMS = ['status', 'gteq', 'lteq', 'baseline_level', 'baseline_gteq', 'baseline_lteq', 'url', 'pq', 'q', 'ids', 'sort', 'sort_direction', 'page', 'as', 'section', 'user_id'] as const;
 export type ListParam = (typeof LIST_PARAMS)[number];
 
 export const PER_PAGE = 20;
@@ -101,12 +101,19 @@ const positive = z.string().regex(POSITIVE).transform(Number);
 const percentBound = positive.transform((n) => Math.min(n, PERCENT_CLAMP));
 const searchText = (max: number) => z.string().max(max, { message: 'errors.too_long', abort: true }).refine(isTextValid, 'errors.control_characters');
 
+/** Badge levels of the OSPS Baseline series in rank order (the `baseline_level` values). */
+export const BASELINE_LEVELS = [IN_PROGRESS, 'baseline-1', 'baseline-2', 'baseline-3'] as const;
+
 /** Every value is one string; what each parameter accepts is listed in docs/api.md. */
 const listQuerySchema = z
   .strictObject({
     status: z.enum([IN_PROGRESS, 'passing']).optional(),
     gteq: percentBound.optional(),
     lteq: percentBound.optional(),
+    // The OSPS Baseline series: an exact badge level, and bounds on its tiered percentage.
+    baseline_level: z.enum(BASELINE_LEVELS).optional(),
+    baseline_gteq: percentBound.optional(),
+    baseline_lteq: percentBound.optional(),
     url: searchText(MAX_URL_QUERY).optional(),
     pq: searchText(MAX_TEXT_QUERY).optional(),
     q: searchText(MAX_TEXT_QUERY).optional(),
@@ -133,6 +140,19 @@ const listQuerySchema = z
     if (p.lteq !== undefined) maxs.push(p.lteq);
     if (mins.length) filter.minTiered = Math.max(...mins);
     if (maxs.length) filter.maxTiered = Math.min(...maxs);
+    const baselineMins: number[] = [];
+    const baselineMaxs: number[] = [];
+    if (p.baseline_level !== undefined) {
+      // A level is a band of the tiered percentage: in progress below 100, level n from n × 100
+      // (the baseline badge level rule, docs/criteria.md); the top level has no upper bound.
+      const rank = BASELINE_LEVELS.indexOf(p.baseline_level);
+      if (rank > 0) baselineMins.push(rank * 100);
+      if (rank < BASELINE_LEVELS.length - 1) baselineMaxs.push(rank * 100 + 99);
+    }
+    if (p.baseline_gteq !== undefined) baselineMins.push(p.baseline_gteq);
+    if (p.baseline_lteq !== undefined) baselineMaxs.push(p.baseline_lteq);
+    if (baselineMins.length) filter.minBaselineTiered = Math.max(...baselineMins);
+    if (baselineMaxs.length) filter.maxBaselineTiered = Math.min(...baselineMaxs);
     if (p.url !== undefined) filter.urls = urlCandidates(p.url);
     if (p.pq !== undefined) filter.prefix = { tsquery: prefixTsquery(p.pq), likePattern: prefixLikePattern(p.pq) };
     if (p.q !== undefined) filter.text = p.q;

@@ -91,6 +91,10 @@ describe('list query plans at 100,000 projects', () => {
       'gteq=90': { minTiered: 90 },
       'gteq=300 (gold)': { minTiered: 300 },
       'lteq=10': { maxTiered: 10 },
+      'baseline_level=in_progress': { maxBaselineTiered: 99 },
+      'baseline_level=baseline-1': { minBaselineTiered: 100, maxBaselineTiered: 199 },
+      'baseline_level=baseline-3': { minBaselineTiered: 300 },
+      'baseline_gteq=50': { minBaselineTiered: 50 },
       url: { urls: [some!.repo_url] },
       'pq=demo': { prefix: prefix('demo') },
       [`pq=${some!.name}`]: { prefix: prefix(some!.name) },
@@ -100,7 +104,7 @@ describe('list query plans at 100,000 projects', () => {
       user_id: { ownerId: owner!.user_id },
     };
     for (const [name, filter] of Object.entries(filters)) {
-      for (const order of [created, { field: 'name', direction: 'asc' } as const, { field: 'tiered_percentage', direction: 'desc' } as const]) {
+      for (const order of [created, { field: 'name', direction: 'asc' } as const, { field: 'tiered_percentage', direction: 'desc' } as const, { field: 'baseline_tiered_percentage', direction: 'desc' } as const]) {
         const text = await plan(filter, order);
         expect(text, `${name} by ${order.field}\n${text}`).not.toContain('Seq Scan on projects');
       }
