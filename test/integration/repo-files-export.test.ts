@@ -162,6 +162,21 @@ describe('GET /projects/:id/security-insights.yml', () => {
   });
 });
 
+describe('an entry without a name or answers', () => {
+  it('gives a JSON with only its source (computed prerequisites are no answers) and a draft that asks for the name', async () => {
+    const owner = await createUser(t.ctx);
+    const bare = await createProject(t.ctx, owner, { repoUrl: null });
+    await t.ctx.db.projects.update(bare.id, bare.lockVersion, { name: null }, t.ctx.now());
+    const json = await request(t.app).get(`/projects/${bare.id}/bestpractices.json`).expect(200);
+    expect(json.body).toEqual({ _source: `${t.ctx.config.publicUrl}/projects/${bare.id}` });
+    const yml = await request(t.app).get(`/projects/${bare.id}/security-insights.yml`).set('Accept-Language', 'en').expect(200);
+    expect(yml.text).toContain(`"#${bare.id}"`);
+    expect(yml.text).toMatch(/# Required by the format: fill this in\.\n {2}name:\n/);
+    const result = securityInsightsProposals(yml.text, loadSecurityInsightsRules(), { name: 'SECURITY-INSIGHTS.yml' });
+    expect(result).toEqual({ ok: true, proposals: {} });
+  });
+});
+
 describe('the project page', () => {
   it('offers both downloads to anonymous visitors, keeping the page language', async () => {
     const level = t.ctx.criteria.levels[0]!.key;

@@ -4,7 +4,8 @@
  *
  * - `.bestpractices.json`: exactly what the repo-json detective reads back (repo-json.ts): the
  *   internal field names (the spelling the detective prefers when a file has both), statuses as
- *   Met / Unmet / N/A, unknown answers left out, keys in the criteria order.
+ *   Met / Unmet / N/A, unknown answers and the computed prerequisites left out, keys in the
+ *   criteria order.
  * - A SECURITY-INSIGHTS.yml (version 2) draft: our Security Insights rule file read backwards.
  *   A fact is written only when an answer supports a rule that reads it, and only when the file
  *   with that fact, read forwards by the same rules, proposes nothing that contradicts a known
@@ -44,6 +45,8 @@ export function bestPracticesJsonEntries(set: CriteriaSet, project: AnswerExport
     if (value) entries.push([field, value]);
   }
   for (const id of set.ids) {
+    // "Achieved the previous level" is the site's own computation, not an answer to commit.
+    if (set.definitions(id).some((c) => c.prerequisite)) continue;
     const answer = project.answers[id];
     if (!answer || answer.status === 0) continue;
     entries.push([`${id}_status`, STATUS_WORD[answer.status]]);
@@ -155,6 +158,7 @@ export function securityInsightsDraft(rules: readonly SecurityInsightsRule[], pr
     },
   };
   notes.set('header.url', { kind: 'fill_file_url' });
+  if (!project.name?.trim()) notes.set('project.name', { kind: 'fill_required' });
   for (const path of ['project.administrators', 'repository.core-team', 'repository.accepts-change-request', 'repository.accepts-automated-change-request', 'repository.license.url']) {
     notes.set(path, { kind: 'fill_required' });
   }
