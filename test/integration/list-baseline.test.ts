@@ -65,6 +65,13 @@ describe('the list by OSPS Baseline level and progress', () => {
     expect(csv.text).not.toContain(`${tag} one`);
   });
 
+  it('selects the same projects in the bulk export', async () => {
+    const res = await request(t.app).get('/projects.json?all=1&baseline_level=baseline-2').expect(200);
+    const exported = (JSON.parse(res.text) as { id: number }[]).map((p) => p.id);
+    expect(exported).toContain(ids.two);
+    expect(exported).not.toContain(ids.one);
+  });
+
   it('refuses an unknown level or a bad bound with a 400 naming what is accepted', async () => {
     const level = await request(t.app).get('/projects.json?baseline_level=baseline-4').expect(400);
     expect((level.body as { details: Record<string, string> }).details.baseline_level).toBe('one of in_progress, baseline-1, baseline-2, baseline-3');
