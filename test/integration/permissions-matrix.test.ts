@@ -64,6 +64,15 @@ const ROUTES = {
     path: (f) => `/projects/${f.project.id}/passing/automation`,
     body: () => ({}),
   },
+  'POST   /projects/:id/:level/crosswalk': {
+    method: 'post',
+    path: (f) => `/projects/${f.project.id}/baseline-1/crosswalk`,
+    body: () => ({ lock_version: '0' }),
+    // A passing answer the crosswalk carries to baseline-1 (sites_https → OSPS-BR-03.01).
+    prepare: async (f) => {
+      await t.db.pool.query(`UPDATE projects SET answers = answers || '{"sites_https": {"status": 3, "justification": "HTTPS only."}}'::jsonb WHERE id = $1`, [f.project.id]);
+    },
+  },
   'POST   /projects/:id/collaborators': {
     method: 'post',
     path: (f) => `/projects/${f.project.id}/collaborators`,
@@ -133,6 +142,7 @@ const MATRIX: [RouteName, anonymous: number, other: number, recipient: number, c
   ['PUT    /projects/:id/:level/edit',                          401, 403,  403,  303,   303,  303],
   ['PATCH  /projects/:id/:level/edit (JSON)',                   401, 403,  403,  303,   303,  303],
   ['POST   /projects/:id/:level/automation',                    401, 403,  403,  303,   303,  303],
+  ['POST   /projects/:id/:level/crosswalk',                     401, 403,  403,  200,   200,  200], // the result page
   ['POST   /projects/:id/collaborators',                        401, 403,  403,  303,   303,  303],
   ['POST   /projects/:id/collaborators/:other/delete',          401, 403,  403,  403,   303,  303],
   ['POST   /projects/:id/collaborators/:collaborator/delete',   401, 403,  403,  303,   303,  303], // stepping down
