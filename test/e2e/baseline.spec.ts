@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { loadCriteria } from '../../src/criteria/index.ts';
 import { watchForErrors } from './browser-errors.ts';
@@ -19,6 +21,17 @@ const PASSING = {
   documentation_basics: 'The README explains installation and use: https://example.org/docs',
   report_process: 'Reports go through https://example.org/security',
 } as const;
+
+const AXE_SOURCE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's WCAG 2.1 A/AA violations on the page, one line each (evaluated outside the page's CSP). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate<string[]>(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+      .then((r) => r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(' | ')))`,
+  );
+}
 
 async function saveAndExit(page: Page, path: string): Promise<void> {
   const saved = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path);
@@ -55,6 +68,8 @@ test('a maintainer completes baseline-1 with the crosswalk and gets the baseline
     const link = fieldset.getByRole('link', { name: 'sites_https', exact: true });
     await expect(link).toHaveAttribute('href', `/projects/${id}/passing/edit#sites_https`);
     await expect(fieldset.locator('.crosswalk-status').first()).toHaveText('Met');
+    // The open crosswalk and the copy form pass axe.
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   await test.step('copy answers from the mapped criteria', async () => {
@@ -63,6 +78,7 @@ test('a maintainer completes baseline-1 with the crosswalk and gets the baseline
     const copied = page.locator('ul.crosswalk-copied');
     await expect(copied).toContainText('OSPS-BR-03.01');
     await expect(copied).toContainText(`${PASSING.sites_https} [sites_https]`);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('link', { name: /^Back to the .* form$/ }).click();
     await expect(page).toHaveURL(new RegExp(`/projects/${id}/baseline-1/edit$`));
     const fieldset = page.locator('fieldset[id="osps_br_03_01"]');
@@ -88,6 +104,9 @@ test('a maintainer completes baseline-1 with the crosswalk and gets the baseline
     const badge = page.locator('p.project-badge img');
     await expect(badge).toHaveAttribute('src', `/projects/${id}/baseline`);
     await expect(badge).toHaveAttribute('alt', /Baseline Level 1/);
+    await page.locator('li[id="osps_br_03_01"] details.crosswalk summary').click();
+    await expect(page.locator('li[id="osps_br_03_01"]').getByRole('link', { name: 'sites_https', exact: true })).toHaveAttribute('href', `/projects/${id}/passing#sites_https`);
+    expect(await axeViolations(page)).toEqual([]);
     await expect.poll(() => badge.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     const svg = await page.request.get(`/projects/${id}/baseline`);
     expect(svg.status()).toBe(200);
