@@ -15,7 +15,7 @@ import { redactedError } from '../logger.ts';
 import type { Translate } from '../i18n.ts';
 import { type FormInput } from '../services/projects.ts';
 import { startingLevels } from '../services/project-form.ts';
-import { isLoss } from '../services/scoring/index.ts';
+import { IN_PROGRESS, isLoss } from '../services/scoring/index.ts';
 import type { FieldErrors } from '../services/validation.ts';
 import { formBody, loadProject } from '../http/request.ts';
 import type { RouteContext } from './context.ts';
@@ -171,7 +171,9 @@ export function projectRoutes(ctx: RouteContext): Router {
     const anchor = input.after === 'exit' ? undefined : editSectionAnchor(level, input.section);
     if (badgeLevel !== previousBadgeLevel) {
       const lost = isLoss(ctx.criteria, level.series, previousBadgeLevel, badgeLevel);
-      addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', anchor ? { level: badgeLevel, section: anchor } : { level: badgeLevel });
+      // Baseline levels are named as the level navigation names them ("Baseline Level 1"), not by key.
+      const name = baseline && badgeLevel !== IN_PROGRESS ? (res.locals.levelName as (key: string) => string)(badgeLevel) : badgeLevel;
+      addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', anchor ? { level: name, section: anchor } : { level: name });
     } else {
       addFlash(req, 'success', 'flash.project_saved', anchor ? { section: anchor } : undefined);
     }

@@ -96,7 +96,7 @@ test('a maintainer completes baseline-1 with the crosswalk and gets the baseline
     }
     await saveAndExit(page, `/projects/${id}/baseline-1/edit`);
     await expect(page).toHaveURL(new RegExp(`/projects/${id}/baseline-1$`));
-    const success = page.getByRole('status').filter({ hasText: 'baseline-1' });
+    const success = page.getByRole('status').filter({ hasText: 'Baseline Level 1' });
     await expect(success).toHaveClass(/flash-success/);
   });
 

@@ -189,7 +189,7 @@ describe('level changes on baseline saves', () => {
       .send({ _csrf: csrfFrom(page.text), lock_version: String(project.lockVersion), after: 'exit', ...allAnswers('baseline-1') })
       .expect(303);
     const show = await agent.get(`/projects/${project.id}/baseline-1`).expect(200);
-    expect(show.text).toContain('Congratulations! The project has earned the baseline-1 badge.');
+    expect(show.text).toContain('Congratulations! The project has earned the Baseline Level 1 badge.');
     const mail = await waitForMail(t.mail, owner.email!, (m) => m.subject.includes('earned the') && m.text.includes(`/projects/${project.id}/baseline`));
     expect(mail.text).toContain(`/projects/${project.id}/baseline)`);
 
