@@ -1,9 +1,9 @@
 import type { Repositories } from '../db/client.ts';
 import type { ClaimDecision, JsonValue, MailCounts, OutboxRow } from '../db/outbox.ts';
-import { redactedError } from '../logger.ts';
-import { currentRequestId, runWithRequestId } from '../request-context.ts';
+import { currentRequestId } from '../request-context.ts';
 import type { ServiceContext } from './context.ts';
 import type { MailMessage } from './mail/transport.ts';
+import { drainJobs, startPollingWorker, type PollingWorker } from './polling-worker.ts';
 
 /**
  * Side effects leave through the outbox: a use-case writes the mail or purge into the same
@@ -105,92 +105,51 @@ async function deliver(ctx: ServiceContext, row: OutboxRow): Promise<void> {
 export async function drainOutbox(ctx: ServiceContext, maxBatches = 10): Promise<DrainResult> {
   const result: DrainResult = { delivered: 0, retried: 0, failed: 0 };
   let globalCapLogged = false;
-  for (let i = 0; i < maxBatches; i++) {
-    const now = ctx.now();
-    const rows = await ctx.db.outbox.claim({
-      batch: BATCH,
-      now,
-      windowMs: HOUR_MS,
-      staleMs: STALE_CLAIM_MS,
-      decide: (row, counts) => {
-        const decision = mailDecision(ctx.config.mailLimits, row, counts);
-        if (decision.action === 'defer' && !globalCapLogged) {
-          globalCapLogged = true;
-          ctx.logger.error('hourly mail limit reached: mail is held back', { limit: ctx.config.mailLimits.global });
-        }
-        if (decision.action === 'suppress') ctx.logger.warn('mail suppressed by a limit', { outboxId: row.id, category: row.category, reason: decision.reason });
-        return decision;
-      },
-    });
-    if (rows.length === 0) break;
-    for (const row of rows) {
-      await runWithRequestId(row.requestId ?? undefined, async () => {
-        try {
-          await deliver(ctx, row);
-          await ctx.db.outbox.markDone(row.id, ctx.now(), { clearPayload: row.kind === 'mail' });
-          result.delivered++;
-        } catch (err) {
-          const error = redactedError(err);
-          if (row.attempts >= ctx.config.outbox.maxAttempts) {
-            await ctx.db.outbox.markFailed(row.id, ctx.now(), error);
-            ctx.logger.error(row.kind === 'purge' ? 'cdn purge failed' : 'mail delivery failed', { outboxId: row.id, attempts: row.attempts, error });
-            result.failed++;
-          } else {
-            await ctx.db.outbox.markRetry(row.id, new Date(ctx.now().getTime() + retryDelayMs(row.attempts)), error);
-            // Purge failures are errors from the first attempt: stale public pages are what they cause.
-            if (row.kind === 'purge') ctx.logger.error('cdn purge failed, will retry', { outboxId: row.id, attempts: row.attempts, error });
-            else ctx.logger.warn('mail delivery failed, will retry', { outboxId: row.id, attempts: row.attempts, error });
-            result.retried++;
+  await drainJobs(result, {
+    maxBatches,
+    batch: BATCH,
+    maxAttempts: ctx.config.outbox.maxAttempts,
+    claim: () =>
+      ctx.db.outbox.claim({
+        batch: BATCH,
+        now: ctx.now(),
+        windowMs: HOUR_MS,
+        staleMs: STALE_CLAIM_MS,
+        decide: (row, counts) => {
+          const decision = mailDecision(ctx.config.mailLimits, row, counts);
+          if (decision.action === 'defer' && !globalCapLogged) {
+            globalCapLogged = true;
+            ctx.logger.error('hourly mail limit reached: mail is held back', { limit: ctx.config.mailLimits.global });
           }
-        }
-      });
-    }
-    if (rows.length < BATCH) break;
-  }
+          if (decision.action === 'suppress') ctx.logger.warn('mail suppressed by a limit', { outboxId: row.id, category: row.category, reason: decision.reason });
+          return decision;
+        },
+      }),
+    async run(row) {
+      await deliver(ctx, row);
+      await ctx.db.outbox.markDone(row.id, ctx.now(), { clearPayload: row.kind === 'mail' });
+      result.delivered++;
+    },
+    async giveUp(row, error) {
+      await ctx.db.outbox.markFailed(row.id, ctx.now(), error);
+      ctx.logger.error(row.kind === 'purge' ? 'cdn purge failed' : 'mail delivery failed', { outboxId: row.id, attempts: row.attempts, error });
+    },
+    async retry(row, error) {
+      await ctx.db.outbox.markRetry(row.id, new Date(ctx.now().getTime() + retryDelayMs(row.attempts)), error);
+      // Purge failures are errors from the first attempt: stale public pages are what they cause.
+      if (row.kind === 'purge') ctx.logger.error('cdn purge failed, will retry', { outboxId: row.id, attempts: row.attempts, error });
+      else ctx.logger.warn('mail delivery failed, will retry', { outboxId: row.id, attempts: row.attempts, error });
+    },
+  });
   return result;
 }
 
-export interface OutboxWorker {
-  /** Asks for a drain soon (after a commit that queued something), without waiting for it. */
-  nudge(): void;
-  stop(): Promise<void>;
-}
+export type OutboxWorker = PollingWorker;
 
 /**
  * Polls in every instance; the claim's advisory lock and status column make concurrent drainers
  * safe. A drain that throws (database down) is logged and retried at the next tick.
  */
 export function startOutboxWorker(ctx: ServiceContext, pollMs = ctx.config.outbox.pollMs): OutboxWorker {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const tick = (): void => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = drainOutbox(ctx)
-      .then(() => undefined)
-      .catch((err: unknown) => {
-        ctx.logger.warn('outbox drain failed', { error: redactedError(err) });
-      })
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          tick();
-        }
-      });
-  };
-  const timer = setInterval(tick, pollMs);
-  timer.unref();
-  return {
-    nudge: tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPollingWorker({ name: 'outbox', pollMs, drain: () => drainOutbox(ctx), logger: ctx.logger });
 }

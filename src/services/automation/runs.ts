@@ -11,11 +11,11 @@ import type { JsonObject } from '../../db/outbox.ts';
 import { MAX_CONFIDENCE, type Evidence, type Explanation, type FieldName, type ProposedValue } from '../../domain/automation.ts';
 import type { Project, StatusCode } from '../../domain/project.ts';
 import type { User } from '../../domain/user.ts';
-import { redactedError } from '../../logger.ts';
-import { currentRequestId, runWithRequestId } from '../../request-context.ts';
+import { currentRequestId } from '../../request-context.ts';
 import type { ServiceContext } from '../context.ts';
 import { createSafeFetch, type SafeFetch } from '../forges/fetch.ts';
 import { forgeRepoFor } from '../forges/index.ts';
+import { drainJobs, startPollingWorker, type PollingWorker } from '../polling-worker.ts';
 import {
   automatableFields,
   classifyAndApply,
@@ -350,87 +350,45 @@ function retryDelayMs(attempts: number): number {
  */
 export async function drainAutomationRuns(ctx: ServiceContext, maxBatches = 4): Promise<DrainRunsResult> {
   const outcome: DrainRunsResult = { done: 0, retried: 0, failed: 0 };
-  for (let i = 0; i < maxBatches; i++) {
-    const runs = await ctx.db.automationRuns.claim({ batch: BATCH, now: ctx.now(), staleMs: STALE_MS });
-    if (runs.length === 0) break;
-    for (const run of runs) {
-      await runWithRequestId(run.requestId ?? undefined, async () => {
-        try {
-          const result = await execute(ctx, run);
-          if (result === null) {
-            await ctx.db.automationRuns.fail(run.id, ctx.now(), 'project or level no longer exists');
-            outcome.failed++;
-            return;
-          }
-          await ctx.db.automationRuns.finish(run.id, ctx.now(), result);
-          ctx.logger.info('automation run finished', { runId: run.id, projectId: run.projectId, level: run.level });
-          outcome.done++;
-        } catch (err) {
-          const error = redactedError(err);
-          if (run.attempts >= MAX_ATTEMPTS) {
-            await ctx.db.automationRuns.fail(run.id, ctx.now(), error);
-            ctx.logger.error('automation run failed', { runId: run.id, projectId: run.projectId, attempts: run.attempts, error });
-            outcome.failed++;
-          } else {
-            await ctx.db.automationRuns.retry(run.id, new Date(ctx.now().getTime() + retryDelayMs(run.attempts)), error);
-            ctx.logger.warn('automation run failed, will retry', { runId: run.id, projectId: run.projectId, attempts: run.attempts, error });
-            outcome.retried++;
-          }
-        }
-      });
-    }
-    if (runs.length < BATCH) break;
-  }
+  await drainJobs(outcome, {
+    maxBatches,
+    batch: BATCH,
+    maxAttempts: MAX_ATTEMPTS,
+    claim: () => ctx.db.automationRuns.claim({ batch: BATCH, now: ctx.now(), staleMs: STALE_MS }),
+    async run(run) {
+      const result = await execute(ctx, run);
+      if (result === null) {
+        await ctx.db.automationRuns.fail(run.id, ctx.now(), 'project or level no longer exists');
+        outcome.failed++;
+        return;
+      }
+      await ctx.db.automationRuns.finish(run.id, ctx.now(), result);
+      ctx.logger.info('automation run finished', { runId: run.id, projectId: run.projectId, level: run.level });
+      outcome.done++;
+    },
+    async giveUp(run, error) {
+      await ctx.db.automationRuns.fail(run.id, ctx.now(), error);
+      ctx.logger.error('automation run failed', { runId: run.id, projectId: run.projectId, attempts: run.attempts, error });
+    },
+    async retry(run, error) {
+      await ctx.db.automationRuns.retry(run.id, new Date(ctx.now().getTime() + retryDelayMs(run.attempts)), error);
+      ctx.logger.warn('automation run failed, will retry', { runId: run.id, projectId: run.projectId, attempts: run.attempts, error });
+    },
+  });
   return outcome;
 }
 
-export interface AutomationWorker {
-  /** Asks for a drain soon (after a request queued a run), without waiting for it. */
-  nudge(): void;
-  stop(): Promise<void>;
-}
+export type AutomationWorker = PollingWorker;
 
 /** Polls in every instance, like the outbox; claims with SKIP LOCKED make that safe. */
 export function startAutomationWorker(ctx: ServiceContext, pollMs = ctx.config.automation.pollMs): AutomationWorker {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const tick = (): void => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = drainAutomationRuns(ctx)
-      .then(() => undefined)
-      .catch((err: unknown) => {
-        ctx.logger.warn('automation drain failed', { error: redactedError(err) });
-      })
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          tick();
-        }
-      });
-  };
-  const timer = setInterval(tick, pollMs);
-  timer.unref();
-  const pruner = setInterval(() => {
-    void pruneAutomationRuns(ctx).catch((err: unknown) => {
-      ctx.logger.warn('automation run pruning failed', { error: redactedError(err) });
-    });
-  }, PRUNE_EVERY_MS);
-  pruner.unref();
-  return {
-    nudge: tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      clearInterval(pruner);
-      await running;
-    },
-  };
+  return startPollingWorker({
+    name: 'automation',
+    pollMs,
+    drain: () => drainAutomationRuns(ctx),
+    logger: ctx.logger,
+    chores: [{ everyMs: PRUNE_EVERY_MS, run: () => pruneAutomationRuns(ctx), failureMessage: 'automation run pruning failed' }],
+  });
 }
 
 /** Deletes finished runs older than a month, keeping each level's newest finished run. */
