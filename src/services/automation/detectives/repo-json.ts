@@ -1,6 +1,7 @@
-import type { Detective, Proposals, RepoEntry } from '../../../domain/automation.ts';
+import type { Detective, Proposals } from '../../../domain/automation.ts';
 import { bestPracticesJsonProposals, REPO_JSON_MAX_BYTES, type RepoJsonKeys } from '../repo-json.ts';
 import { skip } from './common.ts';
+import { readOwnFile } from './own-file.ts';
 
 /** Where a repository may keep its answers, in order of preference. */
 export const REPO_JSON_PATHS = ['.bestpractices.json', '.project.d/bestpractices.json'] as const;
@@ -16,17 +17,13 @@ export function repoJson(keys: RepoJsonKeys): Detective {
     inputs: ['repo_url'],
     outputs,
     async analyze(evidence): Promise<Proposals> {
-      const repo = evidence.repo;
-      if (!repo) skip('skipped.no_forge');
-      const top = await repo.files.list();
-      if (!top) skip('skipped.listing_unreadable', { url: repo.htmlUrl });
-      let entry: RepoEntry | undefined = top.find((e) => e.type === 'file' && e.path === REPO_JSON_PATHS[0]);
-      if (!entry && top.some((e) => e.type === 'dir' && e.name === '.project.d')) {
-        entry = ((await repo.files.list('.project.d')) ?? []).find((e) => e.type === 'file' && e.path === REPO_JSON_PATHS[1]);
-      }
-      if (!entry) skip('skipped.no_repo_json');
-      const text = await repo.files.read(entry.path, REPO_JSON_MAX_BYTES);
-      if (text === null) skip('skipped.file_unreadable', { url: entry.htmlUrl });
+      const { entry, text } = await readOwnFile(evidence.repo, {
+        atTop: (e) => e.path === REPO_JSON_PATHS[0],
+        fallbackDir: '.project.d',
+        inFallbackDir: (e) => e.path === REPO_JSON_PATHS[1],
+        missingKey: 'skipped.no_repo_json',
+        maxBytes: REPO_JSON_MAX_BYTES,
+      });
       const result = bestPracticesJsonProposals(text, keys, { name: entry.path, url: entry.htmlUrl });
       if (!result.ok) skip('skipped.file_invalid', { url: entry.htmlUrl });
       return result.proposals;

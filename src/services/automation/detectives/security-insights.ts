@@ -1,6 +1,7 @@
 import type { Detective, Proposals, RepoEntry } from '../../../domain/automation.ts';
 import { SECURITY_INSIGHTS_MAX_BYTES, securityInsightsProposals, type SecurityInsightsRule } from '../security-insights.ts';
 import { skip } from './common.ts';
+import { readOwnFile } from './own-file.ts';
 
 const FILE = /^security-insights\.ya?ml$/i;
 
@@ -15,17 +16,14 @@ export function securityInsights(rules: readonly SecurityInsightsRule[]): Detect
     inputs: ['repo_url'],
     outputs,
     async analyze(evidence): Promise<Proposals> {
-      const repo = evidence.repo;
-      if (!repo) skip('skipped.no_forge');
-      const top = await repo.files.list();
-      if (!top) skip('skipped.listing_unreadable', { url: repo.htmlUrl });
-      let entry: RepoEntry | undefined = top.find((e) => e.type === 'file' && FILE.test(e.name));
-      if (!entry && top.some((e) => e.type === 'dir' && e.name === '.github')) {
-        entry = ((await repo.files.list('.github')) ?? []).find((e) => e.type === 'file' && FILE.test(e.name));
-      }
-      if (!entry) skip('skipped.no_security_insights');
-      const text = await repo.files.read(entry.path, SECURITY_INSIGHTS_MAX_BYTES);
-      if (text === null) skip('skipped.file_unreadable', { url: entry.htmlUrl });
+      const isFile = (e: RepoEntry) => FILE.test(e.name);
+      const { entry, text } = await readOwnFile(evidence.repo, {
+        atTop: isFile,
+        fallbackDir: '.github',
+        inFallbackDir: isFile,
+        missingKey: 'skipped.no_security_insights',
+        maxBytes: SECURITY_INSIGHTS_MAX_BYTES,
+      });
       const result = securityInsightsProposals(text, rules, { name: entry.path, url: entry.htmlUrl });
       if (!result.ok) skip('skipped.file_invalid', { url: entry.htmlUrl });
       return result.proposals;
