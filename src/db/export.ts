@@ -8,9 +8,9 @@ import { whereClause } from './list.ts';
 import type { ProjectListFilter } from '../domain/list.ts';
 
 /**
- * The export reads through the pg pool, not the ORM: 100,000 rows passed through the ORM's raw
- * query path cost ~60 MB of memory outside the JavaScript heap that stayed after the export, and
- * a third more time (docs/performance.md). The SQL is the same Prisma.sql text, with $n parameters.
+ * The export reads through the pg pool, not the ORM: rows passed through the ORM's raw query
+ * path cost about 60 MB more memory outside the JavaScript heap (docs/performance.md). The SQL is
+ * the same Prisma.sql text, with $n parameters.
  */
 type Client = Pick<pg.Pool, 'query'>;
 
