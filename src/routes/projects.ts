@@ -171,8 +171,10 @@ export function projectRoutes(ctx: RouteContext): Router {
     const anchor = input.after === 'exit' ? undefined : editSectionAnchor(level, input.section);
     if (badgeLevel !== previousBadgeLevel) {
       const lost = isLoss(ctx.criteria, level.series, previousBadgeLevel, badgeLevel);
-      // Baseline levels are named as the level navigation names them ("Baseline Level 1"), not by key.
-      const name = baseline && badgeLevel !== IN_PROGRESS ? (res.locals.levelName as (key: string) => string)(badgeLevel) : badgeLevel;
+      // Named in the reader's language, never by key: metal levels and "in progress" as the badge
+      // texts name them, baseline levels as the level navigation does ("Baseline Level 1").
+      const t = res.locals.t as Translate;
+      const name = baseline && badgeLevel !== IN_PROGRESS ? (res.locals.levelName as (key: string) => string)(badgeLevel) : t(`badge_levels.${badgeLevel}`, { defaultValue: badgeLevel });
       addFlash(req, lost ? 'danger' : 'success', lost ? 'flash.level_lost' : 'flash.level_gained', anchor ? { level: name, section: anchor } : { level: name });
     } else {
       addFlash(req, 'success', 'flash.project_saved', anchor ? { section: anchor } : undefined);

@@ -194,6 +194,22 @@ describe('GET/POST /projects/:id/:level/edit', () => {
     expect(mail.text).toContain(`/projects/${project.id}/badge`);
   });
 
+  it('names the gained level in the reader\'s language, not by its key', async () => {
+    const owner = await createUser(t.ctx);
+    const project = await createProject(t.ctx, owner);
+    const agent = await loginAs(t.app, owner);
+    const page = await agent.get(`/fr/projects/${project.id}/passing/edit`).expect(200);
+    await agent
+      .post(`/fr/projects/${project.id}/passing/edit`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), lock_version: '0', after: 'exit', ...allPassingAnswers() })
+      .expect(303)
+      .expect('location', `/fr/projects/${project.id}/passing`);
+    const show = await agent.get(`/fr/projects/${project.id}/passing`).expect(200);
+    expect(show.text).toContain('Le projet a obtenu le badge de base.');
+    expect(show.text).not.toContain('le badge passing');
+  });
+
   it('re-renders with the input kept and stores nothing when any field is invalid', async () => {
     const owner = await createUser(t.ctx);
     const project = await createProject(t.ctx, owner);
