@@ -23,6 +23,14 @@ const LANGUAGE_LIKE_PREFIX = /^\/[a-z]{2}(?:[-_][a-z]{2})?(?=\/|$)/i;
 export const localePrefix: RequestHandler = (req, res, next) => {
   const match = LOCALE_PREFIX.exec(req.path);
   if (!match) {
+    // `?locale=fr` (upstream's second way to ask for a language) becomes the prefixed address,
+    // so every link of the page then keeps the language as it does for /fr/... itself.
+    const asked = localeQuery(req.originalUrl);
+    if (asked && (req.method === 'GET' || req.method === 'HEAD') && !MACHINE_ROUTE.test(req.path)) {
+      const query = asked.rest ? `?${asked.rest}` : '';
+      res.redirect(302, `/${asked.locale}${req.path === '/' ? '' : req.path}${query}`);
+      return;
+    }
     const unknown = LANGUAGE_LIKE_PREFIX.exec(req.path);
     // Only reads are redirected: a form posted to a made-up prefix would lose its body.
     if (unknown && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -50,3 +58,16 @@ export const localePrefix: RequestHandler = (req, res, next) => {
   req.url = rest;
   next();
 };
+
+/** The supported locale a `locale` query parameter asks for, with the rest of the query kept. */
+function localeQuery(originalUrl: string): { locale: string; rest: string } | null {
+  const queryStart = originalUrl.indexOf('?');
+  if (queryStart < 0) return null;
+  const params = new URLSearchParams(originalUrl.slice(queryStart + 1));
+  const values = params.getAll('locale');
+  // One value only: a repeated parameter is ambiguous, and an unknown language is ignored.
+  const locale = values.length === 1 ? supportedLocale(values[0]!) : null;
+  if (!locale) return null;
+  params.delete('locale');
+  return { locale, rest: params.toString() };
+}

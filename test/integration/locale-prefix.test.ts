@@ -30,6 +30,18 @@ describe('/<locale> prefixes', () => {
     await request(t.app).get('/en/login').expect(200);
   });
 
+  it('turn ?locale= into the prefixed address, keeping the rest of the query; ignore unknown or repeated values', async () => {
+    const project = await createProject(t.ctx, await createUser(t.ctx));
+    await request(t.app).get(`/projects/${project.id}/passing?locale=fr`).expect(302).expect('location', `/fr/projects/${project.id}/passing`);
+    await request(t.app).get('/projects?q=demo&locale=zh-cn&page=2').expect(302).expect('location', '/zh-CN/projects?q=demo&page=2');
+    await request(t.app).get('/?locale=de').expect(302).expect('location', '/de');
+    // The prefix wins over the parameter; machine routes and unknown languages are left alone.
+    await request(t.app).get('/ja/login?locale=fr').expect(200);
+    await request(t.app).get(`/projects/${project.id}.json?locale=fr`).expect(200);
+    await request(t.app).get('/login?locale=xx').expect(200);
+    await request(t.app).get('/login?locale=de&locale=fr').expect(200);
+  });
+
   it('send machine routes to their locale-free address', async () => {
     const project = await createProject(t.ctx, await createUser(t.ctx));
     await request(t.app).get(`/en/projects/${project.id}.json`).expect(301).expect('location', `/projects/${project.id}.json`);
