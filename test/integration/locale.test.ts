@@ -137,8 +137,14 @@ describe('translated text', () => {
     expect((await t.db.projects.findById(id))!.entryLocale).toBe('ja');
     // A justification that happens to be a translation key is shown as typed, in every language.
     const project = await createProject(t.ctx, owner, { answers: { description_good: { status: 3, justification: 'nav.login' } } });
+    await t.db.pool.query("UPDATE projects SET entry_locale = 'ja', description = 'Beschreibung' WHERE id = $1", [project.id]);
     const page = await request(t.app).get(`/de/projects/${project.id}/passing`).expect(200);
     expect(page.text).toContain('nav.login');
+    // The project's own words carry the language they were entered in, not the page's.
+    expect(page.text).toContain('<div class="description" lang="ja">');
+    expect(page.text).toContain('<div class="justification" lang="ja">');
+    const form = await agent.get(`/de/projects/${project.id}/passing/edit`).expect(200);
+    expect(form.text).toMatch(/<textarea id="description_good_justification" name="description_good_justification" lang="ja"/);
   });
 
   it('shows criteria text of the locale, English where it lacks a string, marked as English, and the coverage per locale', async () => {
