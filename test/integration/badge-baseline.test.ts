@@ -7,6 +7,7 @@ import { BASELINE_LABEL, renderBadgeSvg, type BadgeValue } from '../../src/servi
 import { STATUS } from '../../src/services/scoring/index.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser, csrfFrom, loginAs } from '../support/factories.ts';
+import { until } from '../support/poll.ts';
 
 /**
  * The OSPS Baseline badge, `/projects/:id/baseline` (spec §5.2): its images and JSON for each
@@ -23,16 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-async function until<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const controls = (level: string) => t.ctx.criteria.level(level)!.criteria;
 

@@ -9,6 +9,7 @@ import { STATUS } from '../../src/services/scoring/index.ts';
 import type { StoredAnswers } from '../../src/db/types.ts';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser, csrfFrom, loginAs } from '../support/factories.ts';
+import { until } from '../support/poll.ts';
 
 /**
  * The badge fast path (src/http/badge-fast-path.ts) and its cache (src/services/badge-cache.ts)
@@ -25,17 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
 });
-
-/** Polls until the check passes (or fails after a few seconds): no fixed sleeps. */
-async function until<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The same store, with its reads counted; `filled` settles once the first fill has been applied. */
 function counted(repo: BadgesRepo) {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildTestApp, type TestApp } from '../support/app.ts';
 import { createProject, createUser, csrfFrom, loginAs } from '../support/factories.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
+import { until } from '../support/poll.ts';
 
 /**
  * Two instances on one database: A in this process, B a real server process (src/server.ts). A
@@ -22,16 +23,6 @@ afterAll(async () => {
   await b.stop();
   await a.close();
 });
-
-async function until<T>(check: () => T | Promise<T>, timeoutMs = 5_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 interface BadgeJson {
   name: string;
