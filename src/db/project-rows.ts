@@ -2,6 +2,7 @@ import { Prisma } from './generated/client.ts';
 import { UnreadableProject } from '../domain/errors.ts';
 import type { Project, ProjectWithOwner, StoredAnswers } from '../domain/project.ts';
 import { snakeCase } from '../domain/wire.ts';
+import type { UnreadableReport } from './projects.ts';
 
 /**
  * One statement for a project with its owner and collaborators (pages, project JSON, list pages,
@@ -91,7 +92,7 @@ export function toProjectWithOwner(row: ProjectWithOwnerRow): ProjectWithOwner {
  * Rows of a list page or export batch, by id. One unreadable row must not take every other
  * project's data down with it: it is left out and reported.
  */
-export function readableRowsById(rows: ProjectWithOwnerRow[], report: (error: UnreadableProject) => void): Map<number, ProjectWithOwner> {
+export function readableRowsById(rows: ProjectWithOwnerRow[], report: UnreadableReport): Map<number, ProjectWithOwner> {
   const byId = new Map<number, ProjectWithOwner>();
   for (const row of rows) {
     try {

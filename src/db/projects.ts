@@ -56,23 +56,6 @@ export function toProjectWithOwner(row: RowWithOwner): ProjectWithOwner {
 /** Told about each project a list or export left out because its row cannot be read. */
 export type UnreadableReport = (error: UnreadableProject) => void;
 
-/**
- * Rows for a page or batch of many projects, by id. One unreadable row must not take a whole
- * list page or export (every other project's data) down with it: it is left out and reported.
- */
-export function readableProjectsById(rows: RowWithOwner[], report: UnreadableReport): Map<number, ProjectWithOwner> {
-  const byId = new Map<number, ProjectWithOwner>();
-  for (const row of rows) {
-    try {
-      byId.set(row.id, toProjectWithOwner(row));
-    } catch (err) {
-      if (!(err instanceof UnreadableProject)) throw err;
-      report(err);
-    }
-  }
-  return byId;
-}
-
 function toData(changes: ProjectChanges): Prisma.ProjectUncheckedUpdateInput {
   const { answers, ...rest } = changes;
   return answers === undefined ? rest : { ...rest, answers: answers as unknown as Prisma.InputJsonObject };
